@@ -1,0 +1,12 @@
+"""sslcourse: the companion package of *Self-Supervised Learning from Scratch*.
+
+Import it as ``import sslcourse as sc``.
+"""
+from . import baselines, data, masking, nn_numpy, tasks
+from .env import check_environment, default_device, seed_everything
+
+__version__ = "0.1.0"
+__all__ = [
+    "baselines", "check_environment", "data", "default_device", "masking", "nn_numpy",
+    "seed_everything", "tasks",
+]

@@ -1,0 +1,6 @@
+"""Exercise checkers: ``x = sc.checks.check_x(x)`` after each exercise.
+
+Each returns the function the next cells should use (the learner's if it passes, else the
+package's reference) and prints one line: ``[OK]``, ``[TODO]`` or ``[NOT YET]`` with a hint.
+"""
+from ._core import Case, Mistake, check_function

@@ -1,0 +1,2 @@
+"""Neural networks in numpy, by hand: layers, gradient checks, optimisers."""
+from . import layers, gradcheck, optim
