@@ -7,6 +7,7 @@
     python3 course.py execute     re-run notebooks in place from a fresh kernel (the only way outputs are made)
     python3 course.py exercises   regenerate exercises/ from solutions/
     python3 course.py benchmark   time every lesson notebook in a fresh kernel -> benchmarks/results.md
+    python3 course.py site        build the course as a static web site -> build/site/index.html
 
 On Windows, type ``py`` instead of ``python3``.
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -47,6 +49,25 @@ def _run(*args, **kwargs):
     return subprocess.run([str(a) for a in args], cwd=ROOT, env=_env(), **kwargs).returncode
 
 
+def _browser():
+    """Install Debian's chromium for the browser tests where we may (Linux, root, apt-get).
+
+    Elsewhere nothing is installed and those tests are skipped, saying why.
+    """
+    if os.path.exists("/usr/bin/chromium") or not sys.platform.startswith("linux"):
+        return
+    if os.geteuid() != 0 or not shutil.which("apt-get"):
+        print("[--] chromium not found: the browser tests will be skipped (as root, setup installs it)")
+        return
+    print("Installing chromium (Debian package) for the browser tests ...", flush=True)
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    for command in (["apt-get", "update"], ["apt-get", "install", "-y", "chromium"]):
+        print("+", " ".join(command), flush=True)
+        if subprocess.run(command, env=env).returncode:
+            print("[--] installing chromium failed: the browser tests will be skipped")
+            return
+
+
 def setup():
     """Create .venv and install the course into it; a no-op when nothing changed."""
     if sys.version_info < (3, 10):
@@ -60,6 +81,7 @@ def setup():
     pip = [PYTHON, "-m", "pip", "install", "--disable-pip-version-check"]
     if _run(*pip, "-c", "constraints.txt", "-e", ".[test]"):
         sys.exit("Installing the course failed: read pip's message above (a network problem is the usual cause).")
+    _browser()
     STAMP.write_text(_fingerprint())
     print("[OK] .venv is ready")
 
@@ -94,7 +116,8 @@ def main(argv):
         return lab(args)
     if command == "test":
         return test(args)
-    scripts = {"execute": "execute_notebooks.py", "exercises": "make_exercises.py", "benchmark": "benchmark.py"}
+    scripts = {"execute": "execute_notebooks.py", "exercises": "make_exercises.py", "benchmark": "benchmark.py",
+               "site": "build_site.py"}
     if command in scripts:
         return tool(scripts[command], args)
     print(f"Unknown command {command!r}.\n{__doc__}")

@@ -4,6 +4,8 @@ Import it as ``import sslcourse as sc``.
 """
 from . import baselines, data, masking, nn_numpy, tasks
 from .env import check_environment, default_device, seed_everything
+from . import widgets  # sc.widgets: the explorers (imports ipywidgets)
+from . import nn_torch, train  # sc.nn_torch (torch twins, transformer), sc.train (torch training)
 
 __version__ = "0.1.0"
 __all__ = [

@@ -52,6 +52,7 @@ class ToyLanguage:
         self.vocabulary = Vocabulary(list(self.categories))
         self.vocab = self.vocabulary.words
         self.topics = list(lx.TOPICS)
+        self._option_cache = {}
 
     def __repr__(self):
         return (f"ToyLanguage(size={self.size!r}, seed={self.seed}, pronoun_bias={self.pronoun_bias}, "
@@ -138,20 +139,30 @@ class ToyLanguage:
         """
         n = check_int(n, "n", minimum=1)
         check_rng(rng)
-        templates, p_templates = list(TEMPLATES), list(TEMPLATES.values())
+        templates, p_templates = list(TEMPLATES), np.cumsum(list(TEMPLATES.values()))
         sentences, topics = [], []
         for _ in range(n):
             topic = self.topics[rng.integers(len(self.topics))]
-            template = templates[rng.choice(len(templates), p=p_templates)]
+            template = templates[np.searchsorted(p_templates, rng.random() * p_templates[-1], side="right")]
             state, words = {"topic": topic, "template": template}, []
             for slot in self._slots(template):
-                options = slot(state)
-                probs = np.array([p for _, p, _ in options])
-                chosen, _, state = options[rng.choice(len(options), p=probs / probs.sum())]
+                choices, _, cumulative = self._options(slot, state)
+                chosen, _, state = choices[np.searchsorted(cumulative, rng.random() * cumulative[-1], side="right")]
                 words += chosen
             sentences.append(words)
             topics.append(topic)
         return (sentences, topics) if return_topics else sentences
+
+    def _options(self, slot, state):
+        """A slot's options (words, ids, next state) and their probabilities, made once per state."""
+        key = (slot.__name__, *sorted(state.items()))
+        if key not in self._option_cache:
+            options = slot(state)
+            index = self.vocabulary.index
+            choices = [(w, tuple(index[x] for x in w), st) for w, _, st in options]
+            probs = np.array([p for _, p, _ in options])
+            self._option_cache[key] = (choices, probs, np.cumsum(probs))
+        return self._option_cache[key]
 
     # ---- enumeration: walk every choice
     def derivations(self):
@@ -168,26 +179,41 @@ class ToyLanguage:
         for chosen, p, new_state in slots[0](state):
             yield from self._expand(slots[1:], new_state, words + chosen, prob * p, topic)
 
-    @functools.cached_property
+    @property
     def table(self):
-        """Every sentence with its probability, grouped by length.
+        """Every sentence with its probability, grouped by length (built once, then cached).
 
         Returns
         -------
         dict
             length L -> (ids int64 (S, L), joint probability of each topic (S, T)).
         """
-        index, rows = self.vocabulary.index, {}
-        for topic, words, p in self.derivations():
-            key = tuple(index[w] for w in words)
-            if key not in rows:
-                rows[key] = np.zeros(len(self.topics))
-            rows[key][self.topics.index(topic)] += p
-        by_length = {}
-        for key, p in rows.items():
-            by_length.setdefault(len(key), []).append((key, p))
-        return {length: (np.array([k for k, _ in items], dtype=np.int64), np.array([p for _, p in items]))
-                for length, items in sorted(by_length.items())}
+        return _cached_table(self.size, self.seed, self.pronoun_bias)
+
+    def _build_table(self):
+        """Walk every choice slot by slot (breadth first), then merge equal sentences."""
+        ids, topic_of, probs = [], [], []
+        for t, topic in enumerate(self.topics):
+            for template, p_template in TEMPLATES.items():
+                frontier = [((), p_template / len(self.topics), {"topic": topic, "template": template})]
+                for slot in self._slots(template):
+                    frontier = [(done + more, p * q, new) for done, p, state in frontier
+                                for (_, more, new), q in zip(*self._options(slot, state)[:2])]
+                ids += [done for done, _, _ in frontier]
+                probs += [p for _, p, _ in frontier]
+                topic_of += [t] * len(frontier)
+        lengths = np.array([len(x) for x in ids])
+        topic_of, probs = np.array(topic_of), np.array(probs)
+        table = {}
+        for length in np.unique(lengths):
+            pick = np.flatnonzero(lengths == length)
+            rows = np.array([ids[i] for i in pick], dtype=np.int64)  # (R, L) one row per derivation
+            keys = rows @ (len(self.vocab) ** np.arange(length, dtype=np.int64))  # one number per sentence
+            _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+            joint = np.zeros((len(first), len(self.topics)))  # (S, T)
+            np.add.at(joint, (inverse.ravel(), topic_of[pick]), probs[pick])
+            table[int(length)] = (rows[first], joint)
+        return table
 
     # ---- exact answers
     def posterior(self, words, position):
@@ -270,6 +296,11 @@ class ToyLanguage:
     def max_length(self):
         """L, the length of the longest sentence the language makes."""
         return max(self.table)
+
+
+@functools.lru_cache(maxsize=8)
+def _cached_table(size, seed, pronoun_bias):
+    return ToyLanguage(size, seed=seed, pronoun_bias=pronoun_bias)._build_table()
 
 
 def _plural(noun):

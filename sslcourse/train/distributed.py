@@ -1,0 +1,118 @@
+"""Training past one process: ``python -m sslcourse.train``, alone or under ``torchrun``.
+
+    python -m sslcourse.train --steps 300 --out runs/demo                    # one process
+    torchrun --standalone --nproc_per_node=2 -m sslcourse.train --steps 300 --device cpu --out runs/demo
+
+Under torchrun every process (rank) builds the same language, samples the same sentences and
+keeps its own shard of them (rank r takes sentences r, r + W, r + 2W, ... for W ranks, as
+``DistributedSampler`` does); ``DistributedDataParallel`` averages the gradients of all ranks at
+every step (gloo on the CPU, NCCL on GPUs), so every rank holds the same weights throughout.
+Rank 0 writes ``model.pt`` (``save_checkpoint``) and ``history.json`` (the losses averaged over
+ranks); every rank writes ``weights_rank<r>.sha256``, a hash of its final weights.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+from dataclasses import asdict
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.distributed as dist
+from torch.nn.parallel import DistributedDataParallel
+
+from ..data import ToyLanguage
+from ..nn_torch.transformer import EncoderConfig, TransformerEncoder
+from .checkpoint import save_checkpoint
+from .loop import resolve_device, train
+
+__all__ = ["main", "shard", "weights_hash"]
+
+
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(prog="python -m sslcourse.train", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--steps", type=int, default=300, help="updates (default 300)")
+    p.add_argument("--out", type=Path, required=True, help="folder for model.pt and history.json")
+    p.add_argument("--device", default=None, help="cpu, cuda or mps (default: the best found)")
+    p.add_argument("--size", default="small", choices=["small", "default", "large"], help="the toy language's size")
+    p.add_argument("--sentences", type=int, default=20_000, help="training sentences, all ranks together")
+    p.add_argument("--batch-size", type=int, default=128, help="sentences per step on each rank")
+    p.add_argument("--lr", type=float, default=3e-3)
+    p.add_argument("--width", type=int, default=64)
+    p.add_argument("--depth", type=int, default=2)
+    p.add_argument("--heads", type=int, default=4)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    return p.parse_args(argv)
+
+
+def shard(ids, rank, world_size):
+    """Rank ``rank``'s share of the rows of ``ids``: rows rank, rank + W, ... (W = world_size)."""
+    return ids[rank::world_size]
+
+
+def weights_hash(model):
+    """SHA-256 of a model's weights, in ``state_dict`` order: equal hashes, equal weights."""
+    h = hashlib.sha256()
+    for name, t in model.state_dict().items():
+        h.update(name.encode())
+        h.update(t.detach().cpu().contiguous().numpy().tobytes())
+    return h.hexdigest()
+
+
+def _mean_over_ranks(losses, world_size):
+    """Each step's loss averaged over the ranks (one all-reduce at the end)."""
+    t = torch.tensor(losses, dtype=torch.float64)
+    if world_size > 1:
+        dist.all_reduce(t)  # sum over ranks
+        t /= world_size
+    return t.tolist()
+
+
+def _setup(device_arg):
+    """(rank, world size, device), starting the process group under torchrun."""
+    rank, world = int(os.environ.get("RANK", 0)), int(os.environ.get("WORLD_SIZE", 1))
+    device = resolve_device(device_arg)
+    if device.type == "cuda":
+        device = torch.device("cuda", int(os.environ.get("LOCAL_RANK", 0)))
+        torch.cuda.set_device(device)
+    if world > 1:
+        dist.init_process_group("nccl" if device.type == "cuda" else "gloo")
+    return rank, world, device
+
+
+def main(argv=None):
+    """Train a TransformerEncoder on the toy language; see the module docstring."""
+    args = parse_args(argv)
+    rank, world, device = _setup(args.device)
+    try:
+        language = ToyLanguage(args.size, seed=args.seed)
+        sentences = language.sample(args.sentences, rng=np.random.default_rng(args.seed))
+        ids = shard(language.encode(sentences, length=language.max_length), rank, world)  # (N / W, L)
+        config = EncoderConfig(vocab_size=len(language.vocab), max_length=language.max_length,
+                               width=args.width, depth=args.depth, heads=args.heads)
+        model = TransformerEncoder(config, generator=torch.Generator().manual_seed(args.seed)).to(device)
+        if world > 1:  # same initial weights everywhere: DDP also broadcasts rank 0's
+            model = DistributedDataParallel(model, device_ids=[device.index] if device.type == "cuda" else None)
+        history = train(model, ids, steps=args.steps, batch_size=args.batch_size, lr=args.lr, device=device,
+                        generator=torch.Generator().manual_seed(args.seed + 1 + rank),  # own masks per rank
+                        progress=rank == 0 and not args.quiet)
+        losses = _mean_over_ranks(history.losses, world)
+        core = model.module if world > 1 else model
+        args.out.mkdir(parents=True, exist_ok=True)
+        (args.out / f"weights_rank{rank}.sha256").write_text(weights_hash(core) + "\n")
+        if rank == 0:
+            save_checkpoint(args.out / "model.pt", core, vocab=language.vocab, step=args.steps, losses=losses)
+            record = {"world_size": world, "device": device.type, "steps": args.steps,
+                      "batch_size_per_rank": args.batch_size, "config": asdict(config), "losses": losses}
+            (args.out / "history.json").write_text(json.dumps(record, indent=1) + "\n")
+            print(f"[OK] {world} process(es), loss {np.mean(losses[:10]):.3f} -> {np.mean(losses[-10:]):.3f}; "
+                  f"wrote {args.out / 'model.pt'} and history.json")
+    finally:
+        if world > 1:
+            dist.destroy_process_group()
+    return 0

@@ -1,0 +1,67 @@
+"""Scoring a torch model on the fill-in-the-blank task, against the same Bayes limit as numpy's."""
+from __future__ import annotations
+
+import numpy as np
+import torch
+from torch.nn.parallel import DistributedDataParallel
+
+from .._validation import check_array, check_int, check_mask
+from ..tasks import FillInTask, score
+
+__all__ = ["evaluate", "predict_proba", "unwrap"]
+
+
+def unwrap(model):
+    """The model inside a ``DistributedDataParallel`` (or ``torch.compile``) wrapper, else itself."""
+    if isinstance(model, DistributedDataParallel):
+        model = model.module
+    return getattr(model, "_orig_mod", model)
+
+
+def predict_proba(model, ids, mask, *, batch_size=1024):
+    """Probabilities of every word at the hidden positions (twin of the numpy models' method).
+
+    Parameters
+    ----------
+    model : torch masked-word model (``model(ids)`` -> logits (N, L, V)), with ``.mask_id``
+    ids : int ndarray (N, L); the hidden positions are replaced by ``model.mask_id`` here
+    mask : bool ndarray (N, L), True = hidden
+    batch_size : int, sentences per forward pass
+
+    Returns
+    -------
+    ndarray of float64, shape (M, V), one row per True of ``mask``, in ``np.nonzero(mask)``
+    order (score them with ``sc.tasks.score``)
+    """
+    core = unwrap(model)
+    ids = check_array(ids, "ids", ndim=2, dtype_kind="iu")
+    mask = check_mask(mask, "mask", ids.shape)
+    batch_size = check_int(batch_size, "batch_size", minimum=1)
+    inputs = torch.from_numpy(np.where(mask, core.mask_id, ids).astype(np.int64))
+    device = next(core.parameters()).device
+    was_training, out = core.training, []
+    core.eval()
+    try:
+        with torch.no_grad():
+            for i in range(0, len(ids), batch_size):
+                logits = core(inputs[i: i + batch_size].to(device))  # (B, L, V)
+                hidden = torch.from_numpy(mask[i: i + batch_size]).to(device)
+                out.append(logits[hidden].double().softmax(dim=-1).cpu())  # (M_b, V)
+    finally:
+        core.train(was_training)
+    return torch.cat(out).numpy()
+
+
+def evaluate(model, task):
+    """The model's ``sc.tasks.Score`` (accuracy, cross-entropy) on a fill-in-the-blank task.
+
+    Compare it with ``sc.tasks.bayes_score(task)``: the best any model can do on the same sentences.
+    """
+    if not isinstance(task, FillInTask):
+        raise TypeError(f"task must be made by sc.tasks.make_fill_in_task, got {type(task).__name__}.")
+    V, core = task.bayes.shape[1], unwrap(model)
+    if getattr(core, "vocab_size", V) != V:
+        raise ValueError(
+            f"task is over a vocabulary of {V} words but the model's has vocab_size = {core.vocab_size}. "
+            f"Make the task with the language the model was trained on.")
+    return score(predict_proba(model, task.inputs, task.mask), task.targets)

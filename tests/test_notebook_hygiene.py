@@ -1,0 +1,81 @@
+"""Every committed notebook is clean: executed in order from a fresh kernel, no errors, no
+machine paths, the python3 kernel, and the standard frame (title, time estimate, summary)."""
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXECUTED = sorted((ROOT / "notebooks").glob("*.ipynb")) + sorted((ROOT / "solutions").glob("*.ipynb"))
+LESSONS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+MACHINE_PATH = re.compile(r"(/root/|/work/|/home/[a-z]+/|/Users/[A-Za-z]+/|C:\\\\Users)")
+
+
+def _load(path):
+    return json.loads(path.read_text())
+
+
+def _ids(paths):
+    return [str(p.relative_to(ROOT)) for p in paths]
+
+
+def test_there_are_lessons():
+    assert (ROOT / "notebooks" / "00_start_here.ipynb").exists()
+    assert (ROOT / "notebooks" / "01_the_idea.ipynb").exists()
+
+
+@pytest.mark.parametrize("path", EXECUTED, ids=_ids(EXECUTED))
+def test_executed_in_order_from_a_fresh_kernel(path):
+    counts = [c["execution_count"] for c in _load(path)["cells"] if c["cell_type"] == "code"]
+    assert counts == list(range(1, len(counts) + 1)), f"re-run with: python3 course.py execute {path.relative_to(ROOT)}"
+
+
+@pytest.mark.parametrize("path", EXECUTED, ids=_ids(EXECUTED))
+def test_no_error_outputs_and_no_stderr(path):
+    for cell in _load(path)["cells"]:
+        for out in cell.get("outputs", []):
+            assert out["output_type"] != "error", f"a cell ends in {out.get('ename')}: {''.join(cell['source'])[:80]}"
+            if out.get("name") == "stderr" and "NBVAL_IGNORE_OUTPUT" not in "".join(cell["source"]):
+                raise AssertionError(f"stderr in a checked cell: {''.join(out['text'])[:200]}")
+
+
+@pytest.mark.parametrize("path", EXECUTED + sorted((ROOT / "exercises").glob("*.ipynb")), ids=_ids(
+    EXECUTED + sorted((ROOT / "exercises").glob("*.ipynb"))))
+def test_no_machine_paths_and_python3_kernel(path):
+    text = path.read_text()
+    match = MACHINE_PATH.search(text)
+    assert match is None, f"holds a path of this machine: {match[0] if match else ''}"
+    assert _load(path)["metadata"]["kernelspec"]["name"] == "python3"
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=_ids(LESSONS))
+def test_lesson_frame(path):
+    cells = _load(path)["cells"]
+    first = "".join(cells[0]["source"])
+    number = path.name[:2]
+    assert cells[0]["cell_type"] == "markdown" and first.startswith(f"# {number} · ")
+    assert "**You will**" in first and "**Prerequisites:**" in first
+    assert re.search(r"\*\*Time:\*\* about \d+ minutes", first)
+    markdown = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    assert "## Summary" in markdown and "## Going further" in markdown
+    setup = "".join(next(c for c in cells if c["cell_type"] == "code")["source"])
+    assert "import sslcourse as sc" in setup and "sc.seed_everything(" in setup
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=_ids(LESSONS))
+def test_no_installs_or_downloads(path):
+    code = "\n".join("".join(c["source"]) for c in _load(path)["cells"] if c["cell_type"] == "code")
+    assert not re.search(r"^\s*[!%]\s*pip", code, re.M)
+    assert "urlopen" not in code and "requests.get" not in code and "download=True" not in code
+
+
+def test_nbval_ignore_is_only_on_cells_that_need_it():
+    """A cell marked NBVAL_IGNORE_OUTPUT should hold a plot, a timing, a progress bar or a
+    machine-dependent line; flag cells that only print numbers, which nbval should check."""
+    for path in EXECUTED:
+        for cell in _load(path)["cells"]:
+            src = "".join(cell["source"])
+            if cell["cell_type"] == "code" and "NBVAL_IGNORE_OUTPUT" in src:
+                assert re.search(r"plt\.|fig|time|tqdm|train|device|check_environment|version|display|widget|Widget|profile|explore|benchmark|cuda|torchrun|subprocess|%%",
+                                 src), f"{path.name}: ignored cell with nothing unstable:\n{src[:200]}"
