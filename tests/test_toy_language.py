@@ -174,3 +174,12 @@ def test_constructor_rejects_bad_knobs(kwargs, error, match):
 def test_sample_rejects_a_missing_generator(default):
     with pytest.raises(TypeError, match="rng must be a numpy.random.Generator, got int"):
         default.sample(3, rng=0)
+
+
+def test_the_rules_table_examples_are_sentences_of_the_language(default):
+    import re
+
+    examples = re.findall(r"\*([a-z ]+)\*", sc.data.rules_table(default))
+    assert len(examples) == 5
+    for example in examples:
+        assert default.probability(example.split()) > 0, example

@@ -53,7 +53,8 @@ def main(argv=None):
     parser.add_argument("--check", action="store_true", help="only check that exercises/ is up to date")
     args = parser.parse_args(argv)
     out_dir = ROOT / "exercises"
-    out_dir.mkdir(exist_ok=True)
+    if not args.check:
+        out_dir.mkdir(exist_ok=True)
     stale = []
     for path in sorted((ROOT / "solutions").glob("*.ipynb")):
         text = nbformat.writes(make_exercise(path)) + "\n"
@@ -63,7 +64,7 @@ def main(argv=None):
             if not args.check:
                 target.write_text(text)
     expected = {p.name for p in (ROOT / "solutions").glob("*.ipynb")}
-    extra = sorted(p.name for p in out_dir.glob("*.ipynb") if p.name not in expected)
+    extra = sorted(p.name for p in out_dir.glob("*.ipynb") if p.name not in expected) if out_dir.exists() else []
     if args.check:
         if stale or extra:
             print(f"exercises/ is out of date ({', '.join(stale + extra)}): run python3 course.py exercises")
