@@ -4,3 +4,6 @@ Each returns the function the next cells should use (the learner's if it passes,
 package's reference) and prints one line: ``[OK]``, ``[TODO]`` or ``[NOT YET]`` with a hint.
 """
 from ._core import Case, Mistake, check_function
+from .lesson01 import *  # noqa: F401,F403  one checker per exercise, check_<name>
+from .lesson02 import *  # noqa: F401,F403
+from .lesson03 import *  # noqa: F401,F403

@@ -131,14 +131,18 @@ class ContextModel(_MaskedModel):
     def _describe(self):
         return f"V={self.vocab_size}, L={self.length}, D={self.dim}, H={self.hidden}"
 
-    def forward(self, ids):
-        """ids (N, L) -> (logits (N, L, V), cache for ``backward``); L must equal ``length``."""
-        ids = self._check_ids(ids)
+    def _check_ids(self, ids):
+        ids = super()._check_ids(ids)
         if ids.shape[1] != self.length:
             raise ValueError(
                 f"ids must have exactly length = {self.length} positions for a ContextModel, got "
                 f"shape {ids.shape}. Pad the sentences to it: language.encode(sentences, length={self.length})."
             )
+        return ids
+
+    def forward(self, ids):
+        """ids (N, L) -> (logits (N, L, V), cache for ``backward``); L must equal ``length``."""
+        ids = self._check_ids(ids)
         p, (N, L), D, V = self.params, ids.shape, self.dim, self.vocab_size
         x, c_emb = ly.embedding_forward(ids, p["E"])  # (N, L) -> (N, L, D)
         x = x + p["P"]  # (N, L, D) + (L, D)
@@ -198,7 +202,7 @@ class Encoder(_MaskedModel):
         self.params["ln_f.gamma"], self.params["ln_f.beta"], self.params["b_out"] = ones(D), zeros(D), zeros(V)
 
     def _describe(self):
-        return (f"V={self.vocab_size}, L={self.length}, D={self.dim}, {self.n_layers} blocks, "
+        return (f"V={self.vocab_size}, L={self.length}, D={self.dim}, n_layers={self.n_layers}, "
                 f"F={self.mlp_dim}")
 
     def forward(self, ids, *, return_attention=False):

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._validation import check_array, check_int, check_ratio, check_rng
-from ..masking import bert_mask
+from ..masking import _check_rates, bert_mask
 from ..tasks import FillInTask, score
 from .layers import softmax_cross_entropy
 from .models import ContextModel, Encoder  # noqa: F401  (sc.nn_numpy.models, loaded with train)
@@ -51,7 +51,7 @@ class History:
         return (c[i] - c[start]) / (i - start)
 
 
-def _check_train_args(model, ids, steps, batch_size, mask_ratio, rng, optimizer, eval_task, eval_every):
+def _check_train_args(model, ids, steps, batch_size, mask_ratio, rates, rng, optimizer, eval_task, eval_every):
     for method in ("forward", "backward", "params"):
         if not hasattr(model, method):
             raise TypeError(
@@ -62,6 +62,7 @@ def _check_train_args(model, ids, steps, batch_size, mask_ratio, rng, optimizer,
     steps = check_int(steps, "steps", minimum=1)
     batch_size = check_int(batch_size, "batch_size", minimum=1)
     check_ratio(mask_ratio, "mask_ratio")
+    _check_rates(rates)
     check_rng(rng)
     if optimizer not in OPTIMIZERS:
         raise ValueError(f"optimizer must be one of {OPTIMIZERS}, got {optimizer!r}.")
@@ -100,7 +101,7 @@ def train(model, ids, *, steps, batch_size=128, lr=3e-3, rng, mask_ratio=0.15, r
     History
     """
     ids, steps, batch_size, eval_every = _check_train_args(
-        model, ids, steps, batch_size, mask_ratio, rng, optimizer, eval_task, eval_every)
+        model, ids, steps, batch_size, mask_ratio, rates, rng, optimizer, eval_task, eval_every)
     if schedule not in SCHEDULES:
         raise ValueError(f"schedule must be one of {SCHEDULES}, got {schedule!r}.")
     opt = Adam(model.params, lr=lr) if optimizer == "adam" else SGD(model.params, lr=lr, momentum=0.9)

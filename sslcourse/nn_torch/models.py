@@ -94,8 +94,8 @@ class _MaskedModel(nn.Module):
         """Number of trained numbers."""
         return sum(p.numel() for p in self.parameters())
 
-    def extra_repr(self):
-        return f"{self._describe()}, {self.n_params():,} parameters, {self.E.dtype}"
+    def __repr__(self):
+        return f"{type(self).__name__}({self._describe()}, {self.n_params():,} parameters, {self.E.dtype})"
 
 
 class ContextModel(_MaskedModel):
@@ -117,7 +117,8 @@ class ContextModel(_MaskedModel):
         super().__init__()
         self._setup(vocab_size, length, pad_id, mask_id, generator, dtype)
         V, L = self.vocab_size, self.length
-        D, H = self.dim, self.hidden = check_int(dim, "dim", minimum=1), check_int(hidden, "hidden", minimum=1)
+        D = self.dim = check_int(dim, "dim", minimum=1)
+        H = self.hidden = check_int(hidden, "hidden", minimum=1)
         shapes = {"E": ((V, D), D**-0.5), "P": ((L, D), D**-0.5),
                   "W1": ((L * D, H), (L * D) ** -0.5), "W2": ((H, L * V), H**-0.5)}
         self._place(shapes, {"b1": (H, torch.zeros), "b2": (L * V, torch.zeros)}, generator, dtype)

@@ -1,6 +1,8 @@
 """Scoring a torch model on the fill-in-the-blank task, against the same Bayes limit as numpy's."""
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
 import torch
 from torch.nn.parallel import DistributedDataParallel
@@ -8,7 +10,26 @@ from torch.nn.parallel import DistributedDataParallel
 from .._validation import check_array, check_int, check_mask
 from ..tasks import FillInTask, score
 
-__all__ = ["evaluate", "predict_proba", "unwrap"]
+__all__ = ["cpu_threads", "evaluate", "predict_proba", "unwrap"]
+
+
+@contextlib.contextmanager
+def cpu_threads(n):
+    """Run torch's CPU ops on ``n`` threads inside the block (None: leave the setting alone).
+
+    The course's models are so small that threads cost more than they give (on a busy 2-core
+    machine, several times more), and one thread makes the numbers the same bit for bit
+    whatever the machine's thread count: the twin of ``sc.nn_numpy.train``'s one BLAS thread.
+    """
+    if n is None:
+        yield
+        return
+    n, before = check_int(n, "threads", minimum=1), torch.get_num_threads()
+    torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
 
 
 def unwrap(model):
@@ -18,7 +39,7 @@ def unwrap(model):
     return getattr(model, "_orig_mod", model)
 
 
-def predict_proba(model, ids, mask, *, batch_size=1024):
+def predict_proba(model, ids, mask, *, batch_size=1024, threads=1):
     """Probabilities of every word at the hidden positions (twin of the numpy models' method).
 
     Parameters
@@ -27,6 +48,7 @@ def predict_proba(model, ids, mask, *, batch_size=1024):
     ids : int ndarray (N, L); the hidden positions are replaced by ``model.mask_id`` here
     mask : bool ndarray (N, L), True = hidden
     batch_size : int, sentences per forward pass
+    threads : int or None, torch's CPU threads meanwhile (see ``cpu_threads``)
 
     Returns
     -------
@@ -42,7 +64,7 @@ def predict_proba(model, ids, mask, *, batch_size=1024):
     was_training, out = core.training, []
     core.eval()
     try:
-        with torch.no_grad():
+        with torch.no_grad(), cpu_threads(threads):
             for i in range(0, len(ids), batch_size):
                 logits = core(inputs[i: i + batch_size].to(device))  # (B, L, V)
                 hidden = torch.from_numpy(mask[i: i + batch_size]).to(device)

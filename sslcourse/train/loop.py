@@ -21,7 +21,7 @@ from ..nn_numpy.train import History as _NumpyHistory
 from ..nn_torch.layers import softmax_cross_entropy
 from ..nn_torch.masking import bert_mask, check_generator
 from ..tasks import FillInTask
-from .evaluate import evaluate, unwrap
+from .evaluate import cpu_threads, evaluate, unwrap
 
 __all__ = ["History", "resolve_device", "train", "training_step"]
 
@@ -146,7 +146,7 @@ def _check_args(model, generator, steps, batch_size, lr, mask_ratio, eval_task, 
 
 def train(model, ids, *, steps, batch_size=128, lr=3e-3, generator, device=None, mask_ratio=0.15,
           rates=(0.8, 0.1, 0.1), weight_decay=0.0, eval_task=None, eval_every=None, amp="auto",
-          compile=False, progress=True):
+          compile=False, threads=1, progress=True):
     """Train a torch masked-word model on sentences, in place (twin of ``sc.nn_numpy.train``).
 
     Parameters
@@ -159,6 +159,8 @@ def train(model, ids, *, steps, batch_size=128, lr=3e-3, generator, device=None,
     weight_decay : float, AdamW's decoupled weight decay
     amp : {"auto", "bf16", "off"}, mixed precision; "auto" is bf16 on a CUDA GPU, off elsewhere
     compile : bool, run the model through ``torch.compile`` (needs a C++ compiler on the CPU)
+    threads : int or None, torch's CPU threads while training (default 1: faster for the course's
+        small models, and the same numbers whatever the machine); None leaves torch's setting
 
     Returns
     -------
@@ -166,14 +168,25 @@ def train(model, ids, *, steps, batch_size=128, lr=3e-3, generator, device=None,
     """
     core, steps, eval_every = _check_args(model, generator, steps, batch_size, lr, mask_ratio,
                                           eval_task, eval_every)
-    device, data = resolve_device(device), _check_data(ids, core)
+    start, device, data = time.perf_counter(), resolve_device(device), _check_data(ids, core)
     amp_dtype = _amp_dtype(amp, device)
     if not isinstance(model, DistributedDataParallel):
         model.to(device)
     forward = torch.compile(model) if compile else model
     optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay)
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, _schedule(steps))
-    losses, evals, start = [], [], time.perf_counter()
+    with cpu_threads(threads if device.type == "cpu" else None):
+        losses, evals = _loop(model, forward, core, data, optimizer, scheduler, generator, device, steps,
+                              batch_size, mask_ratio, rates, amp_dtype, eval_task, eval_every, progress)
+    columns = tuple(zip(*evals)) or ((), (), ())
+    return History(tuple(torch.stack(losses).tolist()), *(tuple(c) for c in columns),
+                   device=str(device), seconds=time.perf_counter() - start)
+
+
+def _loop(model, forward, core, data, optimizer, scheduler, generator, device, steps, batch_size,
+          mask_ratio, rates, amp_dtype, eval_task, eval_every, progress):
+    """The steps of ``train``: returns the losses (tensors) and the evaluations."""
+    losses, evals = [], []
     model.train()
     for step in _steps(steps, progress, losses):
         batch = data[torch.randint(len(data), (batch_size,), generator=generator)]  # (B, L)
@@ -187,10 +200,7 @@ def train(model, ids, *, steps, batch_size=128, lr=3e-3, generator, device=None,
             ev = evaluate(core, eval_task)
             evals.append((step, ev.accuracy, ev.cross_entropy))
             model.train()
-    seconds = time.perf_counter() - start
-    columns = tuple(zip(*evals)) or ((), (), ())
-    return History(tuple(torch.stack(losses).tolist()), *(tuple(c) for c in columns),
-                   device=str(device), seconds=seconds)
+    return losses, evals
 
 
 def _steps(steps, progress, losses):

@@ -128,7 +128,7 @@ def panels_png(image, mask, recon, *, scale=24):
 
     gray = lambda x: np.repeat(1.0 - np.clip(x, 0, 1)[..., None], 3, axis=-1)  # (H, W, 3), ink dark
     masked = np.where(mask[..., None], np.array([0.65, 0.8, 1.0]), gray(image))
-    gap = np.ones((image.shape[0], 1, 3))
+    gap = np.full((image.shape[0], 1, 3), 0.6)  # a grey bar between panels
     row = np.concatenate([gray(image), gap, masked, gap, gray(recon)], axis=1)  # (H, 3W+2, 3)
     big = np.kron(row, np.ones((scale, scale, 1)))
     buffer = io.BytesIO()
@@ -156,11 +156,12 @@ class ImageMaskExplorer(Explorer):
         self.state = ImageMaskState(images, reconstruct, labels=labels, ratio=ratio, patch=patch, seed=seed)
         N, H, W = self.state.images.shape
         sizes = [p for p in range(1, H // 2 + 1) if H == W and H % p == 0] or [1]
+        wide = {"style": {"description_width": "initial"}}
         self.ratio = widgets.FloatSlider(value=self.state.ratio, min=0.05, max=0.95, step=0.05,
-                                         description="masking ratio", readout_format=".2f")
-        self.index = widgets.IntSlider(value=0, min=0, max=N - 1, description="image")
+                                         description="masking ratio", readout_format=".2f", **wide)
+        self.index = widgets.IntSlider(value=0, min=0, max=N - 1, description="image", **wide)
         self.patch = widgets.Dropdown(options=[("pixels" if p == 1 else f"{p}x{p} patches", p) for p in sizes],
-                                      value=self.state.patch, description="hide")
+                                      value=self.state.patch, description="hide", **wide)
         self.new_mask = widgets.Button(description="new random mask")
         self.picture, self.text = widgets.Image(format="png"), widgets.HTML()
         self.widget = widgets.VBox([widgets.HBox([self.ratio, self.patch]), widgets.HBox([self.index, self.new_mask]),

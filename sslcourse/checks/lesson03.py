@@ -1,0 +1,154 @@
+"""Checkers for the exercises of lesson 03 (solutions/03_exercises.ipynb): attention by hand.
+
+Each ``check_<name>(fn)`` runs ``fn`` on small cases against the reference below, prints one
+line, and returns the function the next cells should use.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ._core import Case, Mistake, check_function
+
+__all__ = ["check_attention_weights", "check_softmax_backward", "check_layer_norm"]
+
+_RNG_SEED = 303
+
+
+def _softmax(x, axis=-1):
+    e = np.exp(x - x.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+# ---- attention_weights: softmax(q k^T / sqrt(Dk)), optionally causal
+def _scores(q, k, causal, block=lambda L: np.triu(np.ones((L, L), dtype=bool), k=1)):
+    scores = q @ k.transpose(0, 2, 1) / np.sqrt(q.shape[-1])  # (N, L, Dk) x (N, Dk, L) -> (N, L, L)
+    return np.where(block(q.shape[1]), -np.inf, scores) if causal else scores  # block key j > query i
+
+
+def _attention_weights(q, k, causal=False):
+    return _softmax(_scores(q, k, causal))  # each row (a query) sums to 1 over the keys
+
+
+def _weights_unscaled(q, k, causal=False):
+    return _softmax(_scores(q * np.sqrt(q.shape[-1]), k, causal))
+
+
+def _weights_wrong_axis(q, k, causal=False):
+    return _softmax(_scores(q, k, causal), axis=-2)
+
+
+def _weights_past_blocked(q, k, causal=False):
+    return _softmax(_scores(q, k, causal, block=lambda L: np.tril(np.ones((L, L), dtype=bool), k=-1)))
+
+
+def _weights_cases():
+    rng = np.random.default_rng(_RNG_SEED)
+    q, k = rng.standard_normal((2, 4, 3)), rng.standard_normal((2, 4, 3))
+    return [Case("2 sentences of 4 positions, Dk = 3", (q, k)),
+            Case("causal=True: no looking ahead", (q, k), {"causal": True}),
+            Case("one position only", (q[:, :1], k[:, :1]), {"causal": True})]
+
+
+def check_attention_weights(attention_weights):
+    """Check ``attention_weights(q, k, causal=False) -> weights (N, L, L)``."""
+    mistakes = [
+        Mistake(_weights_unscaled, "the scores are not scaled: divide q @ k^T by sqrt(Dk), "
+                "Dk = q.shape[-1]."),
+        Mistake(_weights_past_blocked, "the causal mask hides the past instead of the future: block "
+                "key j > query i, the part above the diagonal (np.triu(..., k=1))."),
+        Mistake(_weights_wrong_axis, "the softmax runs over the queries: each row (one query) must sum "
+                "to 1 over the keys, so take it over the last axis."),
+    ]
+    with np.errstate(all="ignore"):
+        return check_function("attention_weights", attention_weights, _attention_weights, _weights_cases(),
+                              mistakes=mistakes,
+                              hint="scores = q @ k.transpose(0, 2, 1) / sqrt(Dk); with causal, set the "
+                                   "scores of later keys to -inf; then softmax over the last axis.")
+
+
+# ---- softmax_backward: the Jacobian-vector product of softmax
+def _softmax_backward(dout, probs):
+    return probs * (dout - (dout * probs).sum(axis=-1, keepdims=True))
+
+
+def _softmax_backward_no_sum(dout, probs):
+    return probs * dout
+
+
+def _softmax_backward_wrong_axis(dout, probs):
+    return probs * (dout - (dout * probs).sum(axis=-2, keepdims=True))
+
+
+def _softmax_backward_sum_of_dout(dout, probs):
+    return probs * (dout - dout.sum(axis=-1, keepdims=True))
+
+
+def _softmax_backward_cases():
+    rng = np.random.default_rng(_RNG_SEED + 1)
+    probs = _softmax(rng.standard_normal((2, 3, 3)))
+    return [Case("attention weights (2, 3, 3)", (rng.standard_normal((2, 3, 3)), probs)),
+            Case("a single row of 5", (rng.standard_normal((1, 5)), _softmax(rng.standard_normal((1, 5))))),
+            Case("dout the same in every entry: the gradient is 0", (np.ones((2, 3, 3)), probs))]
+
+
+def check_softmax_backward(softmax_backward):
+    """Check ``softmax_backward(dout, probs) -> dscores``."""
+    mistakes = [
+        Mistake(_softmax_backward_no_sum, "probs * dout is only the diagonal of the softmax Jacobian: "
+                "subtract the sum of dout * probs over the row, probs * (dout - sum)."),
+        Mistake(_softmax_backward_wrong_axis, "the sum runs over the wrong axis: each row is one "
+                "softmax, so sum over the last axis (axis=-1, keepdims=True)."),
+        Mistake(_softmax_backward_sum_of_dout, "the sum must weigh dout by probs: subtract "
+                "(dout * probs).sum(axis=-1, keepdims=True)."),
+    ]
+    return check_function("softmax_backward", softmax_backward, _softmax_backward, _softmax_backward_cases(),
+                          mistakes=mistakes,
+                          hint="dscores = probs * (dout - (dout * probs).sum(axis=-1, keepdims=True)).")
+
+
+# ---- layer_norm: normalise each vector over its features
+def _layer_norm(x, gamma, beta, eps=1e-5):
+    mean = x.mean(axis=-1, keepdims=True)  # (..., 1)
+    var = x.var(axis=-1, keepdims=True)  # (..., 1), the biased variance
+    return gamma * (x - mean) / np.sqrt(var + eps) + beta
+
+
+def _layer_norm_batch_axis(x, gamma, beta, eps=1e-5):
+    mean, var = x.mean(axis=0, keepdims=True), x.var(axis=0, keepdims=True)
+    return gamma * (x - mean) / np.sqrt(var + eps) + beta
+
+
+def _layer_norm_unbiased(x, gamma, beta, eps=1e-5):
+    mean, var = x.mean(axis=-1, keepdims=True), x.var(axis=-1, ddof=1, keepdims=True)
+    return gamma * (x - mean) / np.sqrt(var + eps) + beta
+
+
+def _layer_norm_no_eps(x, gamma, beta, eps=1e-5):
+    return _layer_norm(x, gamma, beta, 0.0)
+
+
+def _layer_norm_cases():
+    rng = np.random.default_rng(_RNG_SEED + 2)
+    x = rng.standard_normal((2, 3, 4)) * 100 + 1  # variance near 1e4: eps=1e-5 does not show
+    gamma, beta = rng.standard_normal(4), rng.standard_normal(4)
+    small = rng.standard_normal((1, 2, 4)) * 0.1  # variance near 0.01: eps=0.1 matters
+    const = np.full((1, 2, 4), 2.5)
+    return [Case("x (2, 3, 4) with gamma and beta", (x, gamma, beta)),
+            Case("vectors of small variance, with eps=0.1", (small, np.ones(4), np.zeros(4)), {"eps": 0.1}),
+            Case("a constant vector: the variance is 0, eps avoids dividing by it", (const, gamma, beta))]
+
+
+def check_layer_norm(layer_norm):
+    """Check ``layer_norm(x, gamma, beta, eps=1e-5) -> out``."""
+    mistakes = [
+        Mistake(_layer_norm_batch_axis, "the statistics are taken over the batch (that is batch norm): "
+                "layer norm averages over the last axis, the features of one vector."),
+        Mistake(_layer_norm_unbiased, "the variance is the unbiased one (ddof=1): layer norm uses the "
+                "plain mean of squared deviations, x.var(axis=-1)."),
+        Mistake(_layer_norm_no_eps, "eps is missing: divide by sqrt(var + eps), or a constant vector "
+                "divides 0 by 0."),
+    ]
+    with np.errstate(all="ignore"):
+        return check_function("layer_norm", layer_norm, _layer_norm, _layer_norm_cases(), mistakes=mistakes,
+                              hint="subtract the mean over the last axis, divide by sqrt(variance + eps), "
+                                   "then multiply by gamma and add beta.")

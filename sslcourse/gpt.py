@@ -1,0 +1,303 @@
+"""Next-token prediction: a tiny GPT on the toy language (notebook 09).
+
+The same trick as masked prediction, with a causal mask: the model reads a sentence left to
+right and, at every position, predicts the next word from the words before it only. The
+network is ``sc.nn_torch.TransformerEncoder`` with ``EncoderConfig(causal=True)``.
+
+Sentence markers: ``<pad>`` (id 0) plays the part of GPT-2's ``<|endoftext|>``. Every input
+starts with it (so the first word has something to be predicted from), and it is the target
+after the last word (so the model learns where sentences stop). Positions after that are
+not scored. Shape letters: N sentences, L positions, V vocabulary.
+"""
+from __future__ import annotations
+
+import math
+import numbers
+import time
+
+import numpy as np
+import torch
+
+from ._validation import check_array, check_int, check_ratio
+from .data.bayes import BayesLimit
+from .data.vocabulary import SPECIALS, Vocabulary
+from .nn_torch.masking import check_generator
+from .nn_torch.transformer import EncoderConfig, TransformerEncoder
+from .train import History, resolve_device, training_step
+
+__all__ = ["causal_mask", "gpt_config", "next_token_batch", "next_token_proba", "next_word_limit",
+           "next_word_posterior", "next_word_posteriors", "sample", "softmax_with_temperature",
+           "train_gpt", "training_flops", "valid_share"]
+
+
+def causal_mask(L):
+    """Bool (L, L): True where query i may NOT look at key j, i.e. j > i (True = hidden)."""
+    L = check_int(L, "L", minimum=1)
+    return np.triu(np.ones((L, L), dtype=bool), k=1)
+
+
+def gpt_config(language, *, width=64, depth=2, heads=4):
+    """An ``EncoderConfig`` with ``causal=True`` sized for ``language`` (one extra position for the start marker)."""
+    return EncoderConfig(vocab_size=len(language.vocab), max_length=language.max_length + 1,
+                         width=width, depth=depth, heads=heads, causal=True,
+                         pad_id=Vocabulary.pad_id, mask_id=Vocabulary.mask_id)
+
+
+def next_token_batch(ids, *, pad_id=0):
+    """Inputs, targets and scored positions of next-token prediction.
+
+    Parameters
+    ----------
+    ids : int ndarray (N, L), sentences padded with ``pad_id`` after their last word
+
+    Returns
+    -------
+    inputs : int ndarray (N, L + 1), ``[pad_id, w1, ..., wn, pad, ...]`` (the start marker first)
+    targets : int ndarray (N, L + 1), ``[w1, ..., wn, pad_id, pad, ...]`` (inputs shifted left by one)
+    mask : bool ndarray (N, L + 1), True at the n + 1 scored positions of each sentence (its words and its end)
+    """
+    ids = check_array(ids, "ids", ndim=2, dtype_kind="iu")
+    N, L = ids.shape
+    marker = np.full((N, 1), pad_id, dtype=ids.dtype)
+    inputs = np.concatenate([marker, ids], axis=1)  # (N, L + 1)
+    targets = np.concatenate([ids, marker], axis=1)  # (N, L + 1): targets[:, t] = inputs[:, t + 1]
+    lengths = (ids != pad_id).sum(axis=1)  # (N,) words per sentence
+    mask = np.arange(L + 1)[None, :] <= lengths[:, None]  # (N, L + 1): words, then the end
+    return inputs, targets, mask
+
+
+def train_gpt(model, ids, *, steps, generator, batch_size=128, lr=3e-3, device="cpu"):
+    """Train a causal ``TransformerEncoder`` on next-token prediction, in place.
+
+    Parameters
+    ----------
+    model : TransformerEncoder whose config has ``causal=True``
+    ids : int ndarray (N, L), training sentences padded with the model's ``pad_id``
+    steps, batch_size : int
+    generator : torch.Generator (CPU), draws the batches
+    lr : float, AdamW's peak learning rate (5% warm-up, then cosine decay to 0)
+    device : str or None
+
+    Returns
+    -------
+    sc.train.History, the loss (nats per predicted word) of every step
+    """
+    if not isinstance(model, TransformerEncoder) or not model.config.causal:
+        raise TypeError(f"model must be a TransformerEncoder built with causal=True (sc.gpt.gpt_config), "
+                        f"got {type(model).__name__}{'' if not hasattr(model, 'config') else ' with causal=False'}.")
+    steps, batch_size = check_int(steps, "steps", minimum=1), check_int(batch_size, "batch_size", minimum=1)
+    lr, device = check_ratio(lr, "lr", high=math.inf), resolve_device(device)
+    check_generator(generator)
+    data = [torch.from_numpy(a) for a in next_token_batch(ids, pad_id=model.pad_id)]  # inputs, targets, mask
+    if data[0].shape[1] > model.length:
+        raise ValueError(f"ids must have at most {model.length - 1} positions (the model's max_length minus the "
+                         f"start marker), got {ids.shape[1]}. Build the model with sc.gpt.gpt_config(language).")
+    model.to(device).train()
+    optimizer = torch.optim.AdamW(model.parameters(), lr=lr)
+    warm = max(1, steps // 20)
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: min((s + 1) / warm, 0.5 * (
+        1 + math.cos(math.pi * max(0, s - warm) / max(1, steps - warm)))))
+    losses, start = [], time.perf_counter()
+    for _ in range(steps):
+        rows = torch.randint(len(data[0]), (batch_size,), generator=generator)  # (B,)
+        inputs, targets, mask = (t[rows].to(device) for t in data)  # each (B, L + 1)
+        losses.append(training_step(model, optimizer, inputs, targets, mask))
+        scheduler.step()
+    model.eval()
+    return History(tuple(torch.stack(losses).tolist()), device=str(device), seconds=time.perf_counter() - start)
+
+
+@torch.no_grad()
+def next_token_proba(model, inputs, *, batch_size=1024):
+    """The model's next-word probabilities at every position: int (N, L) -> float64 ndarray (N, L, V)."""
+    inputs = torch.as_tensor(check_array(inputs, "inputs", ndim=2, dtype_kind="iu"), dtype=torch.long)
+    device, out = model.tok.weight.device, []
+    was_training = model.training
+    model.eval()
+    for i in range(0, len(inputs), batch_size):
+        out.append(model(inputs[i: i + batch_size].to(device)).double().softmax(dim=-1).cpu())
+    model.train(was_training)
+    return torch.cat(out).numpy()
+
+
+def softmax_with_temperature(logits, temperature):
+    """``softmax(logits / temperature)`` over the last axis: (..., V) -> (..., V).
+
+    Low temperatures sharpen the distribution toward the most probable word, high ones flatten it.
+    """
+    if isinstance(temperature, bool) or not isinstance(temperature, numbers.Real):
+        raise TypeError(f"temperature must be a number > 0, got {type(temperature).__name__} {temperature!r}.")
+    if not temperature > 0:
+        raise ValueError(f"temperature must be > 0, got {temperature!r}. Dividing by it must make sense: "
+                         f"use 1.0 for the model's own probabilities, a small value like 0.1 for near-greedy.")
+    z = np.asarray(logits, dtype=np.float64) / temperature
+    z = z - z.max(axis=-1, keepdims=True)  # the largest is 0: exp never overflows
+    e = np.exp(z)
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def _check_prompt(prompt, vocabulary):
+    if isinstance(prompt, str):
+        raise TypeError(f"prompt must be a list of words, got the string {prompt!r}. Use prompt.split().")
+    prompt = list(prompt)
+    unknown = [w for w in prompt if not isinstance(w, str) or w not in vocabulary.index or w in SPECIALS]
+    if unknown:
+        raise ValueError(f"prompt holds words outside the vocabulary: {unknown}. Use words of language.vocab "
+                         f"(not the special tokens {list(SPECIALS)}); check their spelling.")
+    return prompt
+
+
+@torch.no_grad()
+def sample(model, language, n, *, generator, temperature=1.0, prompt=()):
+    """Draw ``n`` sentences from a causal model, one word at a time, until it says ``<pad>`` (the end).
+
+    Parameters
+    ----------
+    model : TransformerEncoder with ``causal=True``, trained by ``train_gpt``
+    language : ToyLanguage, for its vocabulary
+    n : int, number of sentences
+    generator : torch.Generator (CPU)
+    temperature : float > 0, divides the logits before the softmax
+    prompt : list of str, the words every sentence starts with
+
+    Returns
+    -------
+    list of list of str, the sentences (prompt included, end marker dropped)
+    """
+    n = check_int(n, "n", minimum=1)
+    check_generator(generator)
+    softmax_with_temperature(np.zeros(1), temperature)  # checks temperature
+    vocab = language.vocabulary
+    prompt = _check_prompt(prompt, vocab)
+    if len(prompt) >= model.length:
+        raise ValueError(f"prompt must be shorter than {model.length} words (the model's max_length), got {len(prompt)}.")
+    ids = torch.tensor([[vocab.pad_id] + [vocab.index[w] for w in prompt]] * n)  # (n, 1 + len(prompt))
+    done = torch.zeros(n, dtype=torch.bool)
+    never = torch.tensor([vocab.mask_id, vocab.unk_id])  # tokens that are never written
+    device = model.tok.weight.device
+    model.eval()  # (left in eval mode)
+    while ids.shape[1] < model.length and not done.all():
+        logits = model(ids.to(device))[:, -1]  # (n, L) -> (n, V): the next word after the last position
+        logits = logits.double().cpu() / temperature  # (n, V)
+        logits[:, never] = -math.inf
+        nxt = torch.multinomial(logits.softmax(dim=-1), 1, generator=generator)[:, 0]  # (n,)
+        nxt = torch.where(done, vocab.pad_id, nxt)
+        done |= nxt == vocab.pad_id
+        ids = torch.cat([ids, nxt[:, None]], dim=1)
+    return vocab.decode(ids[:, 1:].numpy())
+
+
+def valid_share(language, sentences):
+    """The share of ``sentences`` that the language can make (``language.probability(s) > 0``).
+
+    A sentence of a length the language never makes (an empty one too) counts as invalid.
+    """
+    if isinstance(sentences, str) or not len(sentences):
+        raise ValueError("sentences must be a non-empty list of sentences (lists of words), "
+                         f"got {sentences!r}. Pass the output of sc.gpt.sample.")
+    ok = [len(s) in language.table and language.probability(s) > 0 for s in sentences]
+    return float(np.mean(ok))
+
+
+def _prefix_keys(rows, k, V):
+    """One int64 per row for its first k ids (equal prefixes, equal keys)."""
+    return rows[:, :k] @ (V ** np.arange(k, dtype=np.int64))
+
+
+def _continuations(language, k):
+    """Every sentence of the language with at least k words: prefix keys, next id (pad = end), probability."""
+    V, pad = len(language.vocab), language.vocabulary.pad_id
+    keys, nxt, probs = [], [], []
+    for length, (rows, joint) in language.table.items():
+        if length >= k:
+            keys.append(_prefix_keys(rows, k, V))
+            nxt.append(rows[:, k] if length > k else np.full(len(rows), pad))
+            probs.append(joint.sum(axis=1))
+    return np.concatenate(keys), np.concatenate(nxt), np.concatenate(probs)
+
+
+def next_word_posterior(language, prefix):
+    """Exact P(next word | prefix) over ``language.vocab``; the ``<pad>`` entry is P(the sentence ends).
+
+    Parameters
+    ----------
+    language : ToyLanguage
+    prefix : list of str, the first words of a sentence (may be empty)
+
+    Returns
+    -------
+    ndarray of float64, shape (V,), sums to 1
+    """
+    prefix = _check_prompt(prefix, language.vocabulary)
+    k, V = len(prefix), len(language.vocab)
+    key = _prefix_keys(np.array([[language.vocabulary.index[w] for w in prefix]], dtype=np.int64), k, V)[0]
+    keys, nxt, probs = _continuations(language, k) if k <= language.max_length else ([], [], [])
+    hit = np.asarray(keys) == key
+    if not hit.any():
+        raise ValueError(f"prefix {' '.join(prefix)!r} starts no sentence of the language. Use the first words "
+                         f"of a sentence from language.sample().")
+    out = np.bincount(nxt[hit], weights=probs[hit], minlength=V)
+    return out / out.sum()
+
+
+def next_word_posteriors(language, inputs):
+    """Exact next-word posteriors at every position of a batch (the Bayes-optimal next-word model).
+
+    Parameters
+    ----------
+    language : ToyLanguage
+    inputs : int ndarray (N, L + 1), from ``next_token_batch`` (start marker first)
+
+    Returns
+    -------
+    ndarray of float64, shape (N, L + 1, V); rows past a sentence's end are zeros
+    """
+    inputs = check_array(inputs, "inputs", ndim=2, dtype_kind="iu")
+    N, L1 = inputs.shape
+    V, pad = len(language.vocab), language.vocabulary.pad_id
+    lengths = (inputs[:, 1:] != pad).sum(axis=1)  # (N,)
+    out = np.zeros((N, L1, V))
+    for k in range(min(L1, language.max_length + 1)):
+        keys, nxt, probs = _continuations(language, k)
+        rows = np.flatnonzero(lengths >= k)  # sentences that reach position k
+        wanted = np.unique(_prefix_keys(inputs[rows, 1:], k, V))
+        keep = np.isin(keys, wanted)
+        joint = np.zeros((len(wanted), V))
+        np.add.at(joint, (np.searchsorted(wanted, keys[keep]), nxt[keep]), probs[keep])
+        found = joint[np.searchsorted(wanted, _prefix_keys(inputs[rows, 1:], k, V))]  # (R, V)
+        out[rows, k] = found / np.maximum(found.sum(axis=1, keepdims=True), 1e-300)
+    return out
+
+
+def next_word_limit(language):
+    """Exact Bayes-optimal next-word accuracy and cross-entropy over the whole language.
+
+    Averaged over every predicted word (each sentence's words and its end), as a model is scored.
+    """
+    accuracy = cross_entropy = 0.0
+    for k in range(language.max_length + 1):
+        keys, nxt, probs = _continuations(language, k)
+        V1 = len(language.vocab)
+        _, group = np.unique(keys * V1 + nxt, return_inverse=True)  # (prefix, next word) pairs
+        pair = np.bincount(group.ravel(), weights=probs)  # P(prefix, next)
+        prefix_of = np.unique(keys, return_inverse=True)[1].ravel()
+        pair_prefix = np.zeros(len(pair), dtype=np.int64)
+        pair_prefix[group.ravel()] = prefix_of
+        best = np.zeros(prefix_of.max() + 1)
+        np.maximum.at(best, pair_prefix, pair)
+        p_prefix = np.bincount(pair_prefix, weights=pair)
+        accuracy += best.sum()
+        cross_entropy -= (pair * np.log(pair / p_prefix[pair_prefix])).sum()
+    n_predicted = sum(joint.sum() * (length + 1) for length, (_, joint) in language.table.items())
+    return BayesLimit(float(accuracy / n_predicted), float(cross_entropy / n_predicted))
+
+
+def training_flops(n_params, n_tokens):
+    """The usual estimate of training compute, ``6 N D`` FLOPs (Kaplan et al., 2020).
+
+    2 N per token for the forward pass and 4 N for the backward pass, for N parameters and D tokens.
+    """
+    for name, value in (("n_params", n_params), ("n_tokens", n_tokens)):
+        if isinstance(value, bool) or not isinstance(value, numbers.Real) or value <= 0:
+            raise ValueError(f"{name} must be a positive number, got {value!r}.")
+    return 6.0 * n_params * n_tokens
