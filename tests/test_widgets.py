@@ -99,6 +99,7 @@ def test_state_predictions_compare_the_model_with_the_exact_posterior(language, 
 @pytest.mark.parametrize("call, error, match", [
     (lambda s: s.set_sentence("the dog eats some zebra"), ValueError, "'zebra' is not a word of the toy language"),
     (lambda s: s.set_sentence(""), TypeError, "sentence must be a non-empty str"),
+    (lambda s: s.set_sentence(["the", "<pad>"]), ValueError, "'<pad>' is not a word of the toy language"),
     (lambda s: s.set_target(0), ValueError, r"one of the hidden positions \[4\], got 0"),
     (lambda s: s.toggle(9), ValueError, "position must be at most 4"),
 ])
@@ -110,7 +111,15 @@ def test_state_rejects_bad_input_with_clear_messages(language, predictor, call, 
 
 def test_state_says_so_when_the_language_cannot_make_the_sentence(language, predictor):
     state = MaskedWordState(language, predictor, "meat eats the some dog", hidden=[0])
-    assert "never makes a sentence like" in state.summary()
+    assert "ValueError: the language never makes a sentence like" in state.summary()
+
+
+def test_state_reports_a_failing_model_instead_of_raising(language):
+    def broken(words, position):
+        raise RuntimeError("weights not loaded")
+
+    state = MaskedWordState(language, broken, "the dog eats some meat", hidden=[4])
+    assert state.summary().endswith("RuntimeError: weights not loaded")
 
 
 def test_state_needs_a_callable_predictor(language):
@@ -178,6 +187,7 @@ def test_image_state_hides_whole_patches(digits):
     ({"patch": 3}, ValueError, r"patch must cut the 8 x 8 images.*Pick one of \[1, 2, 4\]"),
     ({"ratio": 1.0}, ValueError, r"ratio must lie in \(0.0, 1.0\)"),
     ({"reconstruct": "mae"}, TypeError, "reconstruct must be a function"),
+    ({"labels": np.arange(3)}, ValueError, r"labels must have one entry per image \(5\), got 3"),
 ])
 def test_image_state_rejects_bad_settings(digits, kwargs, error, match):
     with pytest.raises(error, match=match):

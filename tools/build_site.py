@@ -36,7 +36,8 @@ NAV_CSS = ("<style>.sslcourse-nav{display:flex;justify-content:space-between;gap
 def site_pages(root):
     """The pages in reading order: ``[(source, page), ...]``, paths relative to ``root``.
 
-    The README first, then each lesson followed by its exercises, then the documents.
+    The README first, then each lesson followed by its exercises, then the documents (docs/ and
+    benchmarks/).
     """
     lessons = sorted(p.relative_to(root).as_posix() for p in (root / "notebooks").glob("*.ipynb"))
     exercises = sorted(p.relative_to(root).as_posix() for p in (root / "exercises").glob("*.ipynb"))
@@ -45,7 +46,8 @@ def site_pages(root):
         number = posixpath.basename(lesson)[:2]
         order += [lesson] + [e for e in exercises if posixpath.basename(e)[:2] == number and e not in order]
     order += [e for e in exercises if e not in order]
-    order += sorted(p.relative_to(root).as_posix() for p in (root / "docs").glob("*.md"))
+    for folder in ("docs", "benchmarks"):
+        order += sorted(p.relative_to(root).as_posix() for p in (root / folder).glob("*.md"))
     return [(source, page_name(source)) for source in order]
 
 

@@ -7,3 +7,4 @@ from ._core import Case, Mistake, check_function
 from .lesson01 import *  # noqa: F401,F403  one checker per exercise, check_<name>
 from .lesson02 import *  # noqa: F401,F403
 from .lesson03 import *  # noqa: F401,F403
+from .lesson04 import *  # noqa: F401,F403

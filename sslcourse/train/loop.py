@@ -7,6 +7,7 @@ over the first 5% of the steps, then decays to zero along a cosine.
 """
 from __future__ import annotations
 
+import contextlib
 import math
 import time
 from dataclasses import dataclass, field
@@ -97,7 +98,8 @@ def training_step(model, optimizer, inputs, targets, mask, *, amp_dtype=None):
     mask : bool Tensor (N, L), True = hidden (scored)
     amp_dtype : torch.bfloat16 or None, autocast's dtype for the forward pass
     """
-    with torch.autocast(inputs.device.type, dtype=amp_dtype, enabled=amp_dtype is not None):
+    amp = contextlib.nullcontext() if amp_dtype is None else torch.autocast(inputs.device.type, dtype=amp_dtype)
+    with amp:  # in autocast, matrix products run in bf16 and the rest in float32
         logits = model(inputs)  # (N, L, V)
     loss = softmax_cross_entropy(logits.float(), targets, mask)  # the loss in float32 always
     optimizer.zero_grad(set_to_none=True)

@@ -54,6 +54,10 @@ class ImageMaskState:
         if not callable(self.reconstruct):
             raise TypeError(f"reconstruct must be a function (images, mask) -> images, got "
                             f"{type(reconstruct).__name__}.")
+        if labels is not None:
+            labels = check_array(labels, "labels", ndim=1, dtype_kind="iu")
+            if len(labels) != len(self.images):
+                raise ValueError(f"labels must have one entry per image ({len(self.images)}), got {len(labels)}.")
         self.labels = labels
         self.ratio = check_ratio(ratio, "ratio")
         self.patch, self.seed = self._check_patch(patch), check_int(seed, "seed", minimum=0)

@@ -94,7 +94,8 @@ class MaskedWordState:
         words = sentence.lower().split() if isinstance(sentence, str) else list(sentence)
         if not words or not all(isinstance(w, str) for w in words):
             raise TypeError(f"sentence must be a non-empty str or list of str, got {sentence!r}.")
-        unknown = [w for w in words if w not in self.language.vocabulary.index or w == MASK]
+        vocabulary = self.language.vocabulary
+        unknown = [w for w in words if vocabulary.index.get(w, 0) < vocabulary.n_special]  # specials too
         if unknown:
             raise ValueError(f"{unknown[0]!r} is not a word of the toy language: check its spelling "
                              "in language.vocab.")
@@ -143,8 +144,8 @@ class MaskedWordState:
         head = f"{shown}\npredicting word {self.target + 1} (truth: {self.words[self.target]})"
         try:
             model, exact = self.predictions()
-        except ValueError as err:
-            return f"{head}\n{err}"
+        except Exception as err:  # an impossible sentence, or the learner's model failed: say so
+            return f"{head}\n{type(err).__name__}: {err}"
         rows = [f"  {'model':<20}exact posterior"]
         for (m, pm), (e, pe) in itertools.zip_longest(model, exact, fillvalue=("", None)):
             left = f"{m:<13}{pm:5.2f}" if pm is not None else " " * 18

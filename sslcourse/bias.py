@@ -1,0 +1,112 @@
+"""Bias in, bias out: measuring a pronoun skew in data and in a model, and changing the data (notebook 08).
+
+In the toy language, "own" sentences pair a job with a pronoun: *the doctor finds his pen*.
+The knob ``ToyLanguage(pronoun_bias=b)`` gives the favoured pronoun of each job (``his`` for
+the jobs of ``lexicon.HIS_JOBS``, ``her`` for the others) probability ``(1 + b) / 2``. Here we
+read that rate in the data, in the exact posterior, and in a trained masked model, and
+build the counterfactual copies of Zhao et al. (2018) that cancel it.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .data import MASK
+from .data.lexicon import HIS_JOBS, PRONOUNS, USES, VERBS
+from .train import predict_proba
+
+__all__ = ["counterfactual_augment", "exact_pronoun_rate", "model_pronoun_rate", "pronoun_contexts",
+           "pronoun_rate", "split_jobs", "swap_pronouns"]
+
+SWAP = {"his": "her", "her": "his"}
+
+
+def split_jobs(language):
+    """The language's jobs in two lists: those the knob pairs with "his", and the others (with "her")."""
+    his = [job for job in language.people if job in HIS_JOBS]
+    return his, [job for job in language.people if job not in HIS_JOBS]
+
+
+def _check_jobs(jobs):
+    if isinstance(jobs, str) or not len(jobs) or not all(isinstance(j, str) for j in jobs):
+        raise TypeError(f"jobs must be a non-empty list of job words like ['doctor', 'pilot'], got {jobs!r}. "
+                        f"Get them with sc.bias.split_jobs(language).")
+    return set(jobs)
+
+
+def pronoun_rate(sentences, jobs):
+    """The share of "his" among the pronouns of the sentences whose subject is one of ``jobs``.
+
+    Parameters
+    ----------
+    sentences : list of list of str
+    jobs : list of str, singular job words ("doctor")
+
+    Returns
+    -------
+    float in [0, 1]
+    """
+    jobs = _check_jobs(jobs)
+    pronouns = [w for s in sentences if jobs.intersection(s) for w in s if w in SWAP]
+    if not pronouns:
+        raise ValueError(f"no sentence has both a pronoun and one of the jobs {sorted(jobs)}: nothing to "
+                         f"measure. Give more sentences (about 1 in 10 has a pronoun).")
+    return float(np.mean([w == "his" for w in pronouns]))
+
+
+def pronoun_contexts(language, jobs):
+    """Every "the JOB VERB <mask> TOOL" sentence: the pronoun hidden after a job word.
+
+    Returns
+    -------
+    ids : int ndarray (M, L), the sentences with "his" at the hidden position, padded to ``language.max_length``
+    mask : bool ndarray (M, L), True at the hidden pronoun
+    """
+    jobs, sentences = _check_jobs(jobs), []
+    for job in [j for j in language.people if j in jobs]:
+        sentences += [["the", job, verb, "his", tool] for verb in VERBS["own"] for tool in USES[job]]
+    if not sentences:
+        raise ValueError(f"jobs {sorted(jobs)} holds no job of this language; its jobs are {language.people}.")
+    ids = language.encode(sentences, length=language.max_length)
+    mask = np.zeros(ids.shape, dtype=bool)
+    mask[:, 3] = True
+    return ids, mask
+
+
+def exact_pronoun_rate(language, jobs):
+    """P("his") at the hidden pronoun of ``pronoun_contexts``, from the exact posterior, averaged."""
+    ids, mask = pronoun_contexts(language, jobs)
+    his = language.vocabulary.index["his"]
+    rates = []
+    for sentence in language.decode(ids):
+        sentence[3] = MASK
+        rates.append(language.posterior(sentence, 3)[his])
+    return float(np.mean(rates))
+
+
+def model_pronoun_rate(model, language, jobs):
+    """A masked model's share of "his", P(his) / (P(his) + P(her)), at the hidden pronoun, averaged.
+
+    Parameters
+    ----------
+    model : torch masked-word model (``sc.nn_torch.TransformerEncoder``, ...) trained on ``language``
+    language : ToyLanguage
+    jobs : list of str
+    """
+    ids, mask = pronoun_contexts(language, jobs)
+    probs = predict_proba(model, ids, mask)  # (M, V)
+    his, her = (language.vocabulary.index[w] for w in PRONOUNS)
+    return float(np.mean(probs[:, his] / (probs[:, his] + probs[:, her])))
+
+
+def swap_pronouns(sentence):
+    """The counterfactual sentence: "his" and "her" exchanged, every other word kept (a new list)."""
+    if isinstance(sentence, str):
+        raise TypeError(f"sentence must be a list of words, got the string {sentence!r}. Use sentence.split().")
+    return [SWAP.get(w, w) for w in sentence]
+
+
+def counterfactual_augment(sentences):
+    """The sentences plus a pronoun-swapped copy of each one that has a pronoun (Zhao et al., 2018)."""
+    if isinstance(sentences, str) or not len(sentences):
+        raise TypeError(f"sentences must be a non-empty list of sentences (lists of words), got {sentences!r}.")
+    return list(sentences) + [swap_pronouns(s) for s in sentences if any(w in SWAP for w in s)]
