@@ -8,16 +8,25 @@ build the counterfactual copies of Zhao et al. (2018) that cancel it.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
+from ._validation import check_ratio
 from .data import MASK
 from .data.lexicon import HIS_JOBS, PRONOUNS, USES, VERBS
 from .train import predict_proba
 
-__all__ = ["counterfactual_augment", "exact_pronoun_rate", "model_pronoun_rate", "pronoun_contexts",
-           "pronoun_rate", "split_jobs", "swap_pronouns"]
+__all__ = ["BiasReport", "bias_report", "counterfactual_augment", "exact_pronoun_rate", "his_share",
+           "model_pronoun_rate", "pronoun_contexts", "pronoun_rate", "split_jobs", "swap_pronouns"]
 
 SWAP = {"his": "her", "her": "his"}
+
+
+def his_share(pronoun_bias, *, his_job):
+    """The share of "his" that the knob sets: ``(1 + b) / 2`` after a job of ``HIS_JOBS``, else ``(1 - b) / 2``."""
+    b = check_ratio(pronoun_bias, "pronoun_bias", inclusive=(True, True))
+    return (1 + b) / 2 if his_job else (1 - b) / 2
 
 
 def split_jobs(language):
@@ -110,3 +119,32 @@ def counterfactual_augment(sentences):
     if isinstance(sentences, str) or not len(sentences):
         raise TypeError(f"sentences must be a non-empty list of sentences (lists of words), got {sentences!r}.")
     return list(sentences) + [swap_pronouns(s) for s in sentences if any(w in SWAP for w in s)]
+
+
+@dataclass(frozen=True)
+class BiasReport:
+    """The share of "his" after the his-jobs and after the her-jobs, as (his_jobs, her_jobs) pairs.
+
+    Attributes
+    ----------
+    exact : the language's exact posterior (what the data is drawn from)
+    corpus : counted in the training sentences
+    model : the trained model's prediction
+    """
+
+    exact: tuple
+    corpus: tuple
+    model: tuple
+
+    def __repr__(self):
+        parts = ", ".join(f"{name} {his:.2f}/{her:.2f}" for name, (his, her) in
+                          (("exact", self.exact), ("corpus", self.corpus), ("model", self.model)))
+        return f"BiasReport(share of 'his' after his-jobs/her-jobs: {parts})"
+
+
+def bias_report(model, language, sentences):
+    """Measure the share of "his" in the language, in ``sentences`` and in ``model`` (trained on them)."""
+    groups = split_jobs(language)
+    return BiasReport(tuple(exact_pronoun_rate(language, g) for g in groups),
+                      tuple(pronoun_rate(sentences, g) for g in groups),
+                      tuple(model_pronoun_rate(model, language, g) for g in groups))

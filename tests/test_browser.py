@@ -6,6 +6,7 @@ the notebooks (so autosave never touches the repository). Headless Chromium (Deb
 which ``python3 course.py setup`` installs as root) is driven by Playwright. Screenshots go
 to ``build/screenshots/``.
 """
+import contextlib
 import json
 import os
 import secrets
@@ -141,14 +142,28 @@ def page(lab):
             browser.close()
 
 
+@contextlib.contextmanager
+def screenshot_on_failure(page, name):
+    """Keep a picture of the page when a check fails: build/screenshots/NAME-failed.png."""
+    try:
+        yield
+    except BaseException:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{name}-failed.png"))
+        raise
+
+
 def open_notebook(page, lab, name):
+    """Open a notebook in a workspace of its own (no tabs restored from another test)."""
     base, token, _ = lab
-    page.goto(f"{base}/lab/tree/{name}?token={token}", timeout=90_000)
+    workspace = Path(name).stem.replace("_", "-")
+    page.goto(f"{base}/lab/workspaces/{workspace}/tree/{name}?token={token}", timeout=90_000)
     page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=90_000)
     page.wait_for_function(KERNEL_IDLE, timeout=90_000)  # cells run before this are dropped
 
 
 def run_all(page):
+    """Run -> Run All Cells, from the menu bar as a learner would."""
     page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
     page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
 
@@ -163,6 +178,12 @@ def summary(output):
 
 
 def test_image_explorer_renders_and_follows_the_masking_ratio_slider(lab, page):
+    with screenshot_on_failure(page, "image_explorer"):
+        check_image_explorer(page, lab)
+
+
+def check_image_explorer(page, lab):
+    """Run the scratch notebook; two key presses on the ratio slider re-mask the digit."""
     open_notebook(page, lab, "image_explorer.ipynb")
     run_all(page)
     output = page.locator(".jp-OutputArea-output").filter(has=page.locator(".widget-slider")).first
@@ -184,6 +205,12 @@ def test_word_explorer_in_a_lesson_renders_and_follows_a_new_sentence(lab, page)
     lesson = lesson_with_word_explorer()
     if lesson is None:
         pytest.skip("no lesson notebook has a MaskedWordExplorer cell yet")
+    with screenshot_on_failure(page, "word_explorer"):
+        check_word_explorer(page, lab, lesson)
+
+
+def check_word_explorer(page, lab, lesson):
+    """Run the lesson; a new sentence from the dropdown, then a click on a word, update the text."""
     open_notebook(page, lab, lesson.name)
     run_all(page)
     output = page.locator(".jp-OutputArea-output").filter(has=page.locator(".widget-toggle-button")).first
@@ -197,5 +224,6 @@ def test_word_explorer_in_a_lesson_renders_and_follows_a_new_sentence(lab, page)
     output.locator(".widget-toggle-button").first.click()  # hide the first word as well
     expect_text(output, "predicting word 1")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    output.scroll_into_view_if_needed()
     page.screenshot(path=str(SCREENSHOTS / "word_explorer_lab.png"))
     output.screenshot(path=str(SCREENSHOTS / "word_explorer.png"))

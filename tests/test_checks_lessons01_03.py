@@ -118,12 +118,15 @@ def weights_past_blocked(q, k, causal=False):
     return e / e.sum(-1, keepdims=True)
 
 
-def softmax_backward_diagonal(dout, probs):
-    return dout * probs
+def core_backward_diagonal(dctx, probs, v):
+    dprobs = np.einsum("nld,nmd->nlm", dctx, v)
+    return dprobs * probs, np.einsum("nml,nmd->nld", probs, dctx)
 
 
-def softmax_backward_axis0(dout, probs):
-    return probs * (dout - (dout * probs).sum(axis=-2, keepdims=True))
+def core_backward_dv_untransposed(dctx, probs, v):
+    dprobs = dctx @ np.swapaxes(v, 1, 2)
+    dscores = probs * (dprobs - np.sum(dprobs * probs, axis=2, keepdims=True))
+    return dscores, probs @ dctx
 
 
 def layer_norm_batch(x, gamma, beta, eps=1e-5):
@@ -154,8 +157,9 @@ EXERCISES = {
                            [(embedding_fancy_index, "np.add.at"), (embedding_averaged, "are averaged")]),
     "attention_weights": (checks.check_attention_weights, l3._attention_weights,
                           [(weights_unscaled, "not scaled"), (weights_past_blocked, "hides the past")]),
-    "softmax_backward": (checks.check_softmax_backward, l3._softmax_backward,
-                         [(softmax_backward_diagonal, "only the diagonal"), (softmax_backward_axis0, "wrong axis")]),
+    "attention_core_backward": (checks.check_attention_core_backward, l3._core_backward,
+                                [(core_backward_diagonal, "only the diagonal"),
+                                 (core_backward_dv_untransposed, "dv needs the transposed weights")]),
     "layer_norm": (checks.check_layer_norm, l3._layer_norm,
                    [(layer_norm_batch, "that is batch norm"), (layer_norm_no_eps, "eps is missing")]),
 }

@@ -134,6 +134,7 @@ def test_word_explorer_reacts_to_simulated_input(language, predictor):
     assert [b.value for b in explorer.words.children] == [False] * (len(explorer.words.children) - 1) + [True]
     explorer.words.children[0].value = True  # click the first word
     assert explorer.state.target == 0 and explorer.target.value == 0
+    assert explorer.words.children[0].button_style == "warning" and explorer.words.children[1].button_style == ""
     assert explorer.text.value != first and "predicting word 1" in explorer.text.value
     explorer.target.value = explorer.target.options[-1][1]  # predict the last word again
     assert explorer.state.target == len(explorer.state.words) - 1

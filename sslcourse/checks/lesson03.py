@@ -9,7 +9,7 @@ import numpy as np
 
 from ._core import Case, Mistake, check_function
 
-__all__ = ["check_attention_weights", "check_softmax_backward", "check_layer_norm"]
+__all__ = ["check_attention_weights", "check_attention_core_backward", "check_layer_norm"]
 
 _RNG_SEED = 303
 
@@ -66,44 +66,60 @@ def check_attention_weights(attention_weights):
                                    "scores of later keys to -inf; then softmax over the last axis.")
 
 
-# ---- softmax_backward: the Jacobian-vector product of softmax
+# ---- attention_core_backward: back through ctx = softmax(scores) @ v
 def _softmax_backward(dout, probs):
     return probs * (dout - (dout * probs).sum(axis=-1, keepdims=True))
 
 
-def _softmax_backward_no_sum(dout, probs):
-    return probs * dout
+def _core_backward(dctx, probs, v):
+    dprobs = dctx @ v.transpose(0, 2, 1)  # (N, L, Dv) x (N, Dv, L) -> (N, L, L)
+    dv = probs.transpose(0, 2, 1) @ dctx  # (N, L, L) x (N, L, Dv) -> (N, L, Dv)
+    return _softmax_backward(dprobs, probs), dv
 
 
-def _softmax_backward_wrong_axis(dout, probs):
-    return probs * (dout - (dout * probs).sum(axis=-2, keepdims=True))
+def _core_no_sum(dctx, probs, v):
+    return probs * (dctx @ v.transpose(0, 2, 1)), probs.transpose(0, 2, 1) @ dctx
 
 
-def _softmax_backward_sum_of_dout(dout, probs):
-    return probs * (dout - dout.sum(axis=-1, keepdims=True))
+def _core_wrong_axis(dctx, probs, v):
+    dprobs = dctx @ v.transpose(0, 2, 1)
+    return probs * (dprobs - (dprobs * probs).sum(axis=-2, keepdims=True)), probs.transpose(0, 2, 1) @ dctx
 
 
-def _softmax_backward_cases():
+def _core_dv_untransposed(dctx, probs, v):
+    return _core_backward(dctx, probs, v)[0], probs @ dctx
+
+
+def _core_skips_softmax(dctx, probs, v):
+    return dctx @ v.transpose(0, 2, 1), probs.transpose(0, 2, 1) @ dctx
+
+
+def _core_cases():
     rng = np.random.default_rng(_RNG_SEED + 1)
     probs = _softmax(rng.standard_normal((2, 3, 3)))
-    return [Case("attention weights (2, 3, 3)", (rng.standard_normal((2, 3, 3)), probs)),
-            Case("a single row of 5", (rng.standard_normal((1, 5)), _softmax(rng.standard_normal((1, 5))))),
-            Case("dout the same in every entry: the gradient is 0", (np.ones((2, 3, 3)), probs))]
+    v, dctx = rng.standard_normal((2, 3, 4)), rng.standard_normal((2, 3, 4))
+    uniform = np.full((1, 4, 4), 0.25)
+    return [Case("2 sentences of 3 positions, values of width 4", (dctx, probs, v)),
+            Case("uniform weights, one sentence of 4", (rng.standard_normal((1, 4, 2)), uniform, rng.standard_normal((1, 4, 2)))),
+            Case("values of width 1", (dctx[..., :1], probs, v[..., :1]))]
 
 
-def check_softmax_backward(softmax_backward):
-    """Check ``softmax_backward(dout, probs) -> dscores``."""
+def check_attention_core_backward(attention_core_backward):
+    """Check ``attention_core_backward(dctx, probs, v) -> (dscores, dv)``."""
     mistakes = [
-        Mistake(_softmax_backward_no_sum, "probs * dout is only the diagonal of the softmax Jacobian: "
-                "subtract the sum of dout * probs over the row, probs * (dout - sum)."),
-        Mistake(_softmax_backward_wrong_axis, "the sum runs over the wrong axis: each row is one "
-                "softmax, so sum over the last axis (axis=-1, keepdims=True)."),
-        Mistake(_softmax_backward_sum_of_dout, "the sum must weigh dout by probs: subtract "
-                "(dout * probs).sum(axis=-1, keepdims=True)."),
+        Mistake(_core_no_sum, "dscores uses only the diagonal of the softmax Jacobian: subtract the row sum, "
+                "probs * (dprobs - (dprobs * probs).sum(axis=-1, keepdims=True))."),
+        Mistake(_core_wrong_axis, "the softmax sum runs over the wrong axis: each row (one query) is one "
+                "softmax, so sum over the last axis."),
+        Mistake(_core_dv_untransposed, "dv needs the transposed weights: dv = probs^T @ dctx, "
+                "probs.transpose(0, 2, 1) @ dctx (value j collects from every query i)."),
+        Mistake(_core_skips_softmax, "that is the gradient with respect to the weights (dprobs): go on "
+                "through the softmax to get dscores."),
     ]
-    return check_function("softmax_backward", softmax_backward, _softmax_backward, _softmax_backward_cases(),
-                          mistakes=mistakes,
-                          hint="dscores = probs * (dout - (dout * probs).sum(axis=-1, keepdims=True)).")
+    return check_function("attention_core_backward", attention_core_backward, _core_backward, _core_cases(),
+                          mistakes=mistakes, outputs=("dscores", "dv"),
+                          hint="dprobs = dctx @ v^T and dv = probs^T @ dctx (transpose the last two axes); "
+                               "then dscores = probs * (dprobs - sum over the row of dprobs * probs).")
 
 
 # ---- layer_norm: normalise each vector over its features

@@ -3,6 +3,9 @@
 Both take ids (N, L), with ``MASK`` at hidden positions and ``PAD`` after a sentence's end,
 and return logits (N, L, V): one score per vocabulary word at every position.
 Shape letters: N batch, L positions, D width, H hidden units, F MLP width, V vocabulary.
+Each model has ``.params`` (dict name -> array, updated in place by an optimiser),
+``.forward(ids) -> (logits, cache)``, ``.backward(dlogits, cache) -> grads`` (a dict with the
+keys of ``params``) and ``.predict_proba(ids, mask) -> (M, V)`` at the hidden positions.
 
 ``ContextModel`` (notebook 02): every position sees the whole sentence at once::
 

@@ -27,6 +27,7 @@ from torch.nn.parallel import DistributedDataParallel
 from ..data import ToyLanguage
 from ..nn_torch.transformer import EncoderConfig, TransformerEncoder
 from .checkpoint import save_checkpoint
+from .data import sample_ids
 from .loop import resolve_device, train
 
 __all__ = ["main", "shard", "weights_hash"]
@@ -39,7 +40,7 @@ def parse_args(argv=None):
     p.add_argument("--out", type=Path, required=True, help="folder for model.pt and history.json")
     p.add_argument("--device", default=None, help="cpu, cuda or mps (default: the best found)")
     p.add_argument("--size", default="small", choices=["small", "default", "large"], help="the toy language's size")
-    p.add_argument("--sentences", type=int, default=20_000, help="training sentences, all ranks together")
+    p.add_argument("--sentences", type=int, default=100_000, help="training sentences, all ranks together")
     p.add_argument("--batch-size", type=int, default=128, help="sentences per step on each rank")
     p.add_argument("--lr", type=float, default=3e-3)
     p.add_argument("--width", type=int, default=64)
@@ -91,8 +92,8 @@ def main(argv=None):
     rank, world, device = _setup(args.device)
     try:
         language = ToyLanguage(args.size, seed=args.seed)
-        sentences = language.sample(args.sentences, rng=np.random.default_rng(args.seed))
-        ids = shard(language.encode(sentences, length=language.max_length), rank, world)  # (N / W, L)
+        ids = sample_ids(language, args.sentences, rng=np.random.default_rng(args.seed))  # (N, L), same everywhere
+        ids = shard(ids, rank, world)  # (N / W, L): this rank's own sentences
         config = EncoderConfig(vocab_size=len(language.vocab), max_length=language.max_length,
                                width=args.width, depth=args.depth, heads=args.heads)
         model = TransformerEncoder(config, generator=torch.Generator().manual_seed(args.seed)).to(device)

@@ -146,6 +146,7 @@ class MaskedWordState:
             model, exact = self.predictions()
         except Exception as err:  # an impossible sentence, or the learner's model failed: say so
             return f"{head}\n{type(err).__name__}: {err}"
+        model, exact = ([(w, p) for w, p in top if p >= 0.005] for top in (model, exact))  # shown as 0.00
         rows = [f"  {'model':<20}exact posterior"]
         for (m, pm), (e, pe) in itertools.zip_longest(model, exact, fillvalue=("", None)):
             left = f"{m:<13}{pm:5.2f}" if pm is not None else " " * 18
@@ -229,5 +230,7 @@ class MaskedWordExplorer(Explorer):
         hidden = sorted(self.state.hidden)
         self.target.options = [(f"word {i + 1}: {self.state.words[i]}", i) for i in hidden]
         self.target.value = self.state.target
+        for i, button in enumerate(self.words.children):
+            button.button_style = "warning" if i in self.state.hidden else ""
         self._busy = False
         self._show(self.summary())
