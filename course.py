@@ -88,7 +88,8 @@ def setup():
 
 def lab(args):
     setup()
-    return _run(PYTHON, "-m", "jupyterlab", "--notebook-dir", ROOT, *args, "notebooks/00_start_here.ipynb")
+    as_root = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []  # containers, Binder-like boxes
+    return _run(PYTHON, "-m", "jupyterlab", "--notebook-dir", ROOT, *as_root, *args, "notebooks/00_start_here.ipynb")
 
 
 def test(args):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import math
 import time
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 
 import numpy as np
 import torch
@@ -177,32 +177,28 @@ def train(model, ids, *, steps, batch_size=128, lr=3e-3, generator, device=None,
     forward = torch.compile(model) if compile else model
     optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay)
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, _schedule(steps))
+    batches = _batches(data, core, generator, batch_size, mask_ratio, rates, device)
+    losses, evals = [], []
+    model.train()
     with cpu_threads(threads if device.type == "cpu" else None):
-        losses, evals = _loop(model, forward, core, data, optimizer, scheduler, generator, device, steps,
-                              batch_size, mask_ratio, rates, amp_dtype, eval_task, eval_every, progress)
+        for step in _steps(steps, progress, losses):
+            losses.append(training_step(forward, optimizer, *next(batches), amp_dtype=amp_dtype))
+            scheduler.step()
+            if eval_task is not None and (step % eval_every == 0 or step == steps):
+                evals.append((step, *astuple(evaluate(core, eval_task))))
+                model.train()
     columns = tuple(zip(*evals)) or ((), (), ())
     return History(tuple(torch.stack(losses).tolist()), *(tuple(c) for c in columns),
                    device=str(device), seconds=time.perf_counter() - start)
 
 
-def _loop(model, forward, core, data, optimizer, scheduler, generator, device, steps, batch_size,
-          mask_ratio, rates, amp_dtype, eval_task, eval_every, progress):
-    """The steps of ``train``: returns the losses (tensors) and the evaluations."""
-    losses, evals = [], []
-    model.train()
-    for step in _steps(steps, progress, losses):
-        batch = data[torch.randint(len(data), (batch_size,), generator=generator)]  # (B, L)
-        inputs, mask = bert_mask(batch, mask_id=core.mask_id, vocab_size=core.vocab_size, generator=generator,
-                                 mask_ratio=mask_ratio, rates=rates, special_ids=(core.pad_id,))
-        to = dict(device=device, non_blocking=True)
-        losses.append(training_step(forward, optimizer, inputs.to(**to), batch.to(**to), mask.to(**to),
-                                    amp_dtype=amp_dtype))
-        scheduler.step()
-        if eval_task is not None and (step % eval_every == 0 or step == steps):
-            ev = evaluate(core, eval_task)
-            evals.append((step, ev.accuracy, ev.cross_entropy))
-            model.train()
-    return losses, evals
+def _batches(data, model, generator, batch_size, mask_ratio, rates, device):
+    """Endless (inputs, targets, mask) batches on ``device``, drawn on the CPU from ``generator``."""
+    while True:
+        batch = data[torch.randint(len(data), (batch_size,), generator=generator)]  # (B, L), with replacement
+        inputs, mask = bert_mask(batch, mask_id=model.mask_id, vocab_size=model.vocab_size, generator=generator,
+                                 mask_ratio=mask_ratio, rates=rates, special_ids=(model.pad_id,))
+        yield tuple(t.to(device, non_blocking=True) for t in (inputs, batch, mask))
 
 
 def _steps(steps, progress, losses):

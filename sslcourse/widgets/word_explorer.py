@@ -154,8 +154,6 @@ class MaskedWordState:
         return "\n".join([head, *rows])
 
 
-
-
 class MaskedWordExplorer(Explorer):
     """Pick or type a sentence, click words to hide them, and compare a model with the exact answer.
 
