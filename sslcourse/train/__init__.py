@@ -4,8 +4,9 @@
 same training from the command line, alone or under ``torchrun`` (see ``distributed``).
 """
 from .checkpoint import Checkpoint, load_checkpoint, save_checkpoint
+from .data import sample_ids
 from .evaluate import evaluate, predict_proba
 from .loop import History, resolve_device, train, training_step
 
 __all__ = ["Checkpoint", "History", "evaluate", "load_checkpoint", "predict_proba", "resolve_device",
-           "save_checkpoint", "train", "training_step"]
+           "sample_ids", "save_checkpoint", "train", "training_step"]

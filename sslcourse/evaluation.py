@@ -1,0 +1,327 @@
+"""How good is a representation with few labels? Probes, fine-tuning, and repeated draws.
+
+- ``sample_per_class``: a labelled subset with k examples of each class, from an explicit rng;
+- ``linear_probe``: scikit-learn's logistic regression on frozen features;
+- ``Classifier``, ``train_classifier``, ``fine_tune``: a linear head on a torch model's
+  ``features``, trained end to end (from a pretrained model, or from scratch);
+- ``label_efficiency``: every method on the same labelled draws, several draws per k,
+  gathered in a ``LabelEfficiency`` of frozen ``DrawScores`` (mean and spread).
+
+Shape letters: N items, D features, K classes.
+"""
+from __future__ import annotations
+
+import copy
+import numbers
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from torch import nn
+
+from ._validation import check_array, check_int, check_rng
+
+__all__ = ["Classifier", "DrawScores", "LabelEfficiency", "accuracy", "extract_features",
+           "fine_tune", "label_efficiency", "linear_probe", "plot_label_efficiency",
+           "sample_per_class", "split_indices", "train_classifier"]
+
+
+def _check_labels(labels, name="labels"):
+    return check_array(labels, name, ndim=1, dtype_kind="iu")
+
+
+def _check_pair(features, labels, fname, lname):
+    features = check_array(features, fname, ndim=2, dtype_kind="fiub")
+    labels = _check_labels(labels, lname)
+    if len(features) != len(labels):
+        raise ValueError(f"{fname} and {lname} must have the same length (one label per row), got "
+                         f"{len(features)} rows and {len(labels)} labels. Index both with the same indices.")
+    return features, labels
+
+
+def split_indices(labels, *, test_fraction=0.5, rng):
+    """A stratified split: the same fraction of every class goes to the test side.
+
+    Parameters
+    ----------
+    labels : int ndarray (N,)
+    test_fraction : float in (0, 1)
+    rng : numpy.random.Generator
+
+    Returns
+    -------
+    train, test : sorted int ndarrays of indices
+    """
+    labels = _check_labels(labels)
+    check_rng(rng)
+    if not isinstance(test_fraction, numbers.Real) or not 0 < test_fraction < 1:
+        raise ValueError(f"test_fraction must be a number in (0, 1), got {test_fraction!r}. Try 0.5.")
+    test = []
+    for c in np.unique(labels):
+        members = rng.permutation(np.flatnonzero(labels == c))
+        test.append(members[: int(round(test_fraction * len(members)))])
+    test = np.sort(np.concatenate(test))
+    return np.setdiff1d(np.arange(len(labels)), test), test
+
+
+def sample_per_class(labels, k, *, rng, pool=None):
+    """Draw ``k`` items of each class without replacement: a small labelled subset.
+
+    Parameters
+    ----------
+    labels : int ndarray (N,), the class of every item
+    k : int, examples per class, at most the size of the smallest class in ``pool``
+    rng : numpy.random.Generator
+    pool : int ndarray of indices into ``labels``, or None for all items
+
+    Returns
+    -------
+    indices : int ndarray (K * k,), grouped by class in increasing class order
+    """
+    labels = _check_labels(labels)
+    k = check_int(k, "k", minimum=1)
+    check_rng(rng)
+    pool = np.arange(len(labels)) if pool is None else check_array(pool, "pool", ndim=1, dtype_kind="iu")
+    classes, counts = np.unique(labels[pool], return_counts=True)
+    if k > counts.min():
+        raise ValueError(f"k must be at most the size of the smallest class, {counts.min()} items "
+                         f"(class {classes[counts.argmin()]}), got k={k}. Pass a smaller k or a larger pool.")
+    return np.concatenate([rng.choice(pool[labels[pool] == c], size=k, replace=False) for c in classes])
+
+
+def linear_probe(train_features, train_labels, test_features, test_labels, *, C=1.0):
+    """Fit a logistic regression on frozen features; return its test accuracy.
+
+    Parameters
+    ----------
+    train_features : ndarray (N, D); train_labels : int ndarray (N,)
+    test_features : ndarray (M, D); test_labels : int ndarray (M,)
+    C : float, inverse strength of the L2 penalty (scikit-learn's)
+
+    Returns
+    -------
+    float, the fraction of test items classified right
+    """
+    from sklearn.linear_model import LogisticRegression
+
+    x, y = _check_pair(train_features, train_labels, "train_features", "train_labels")
+    xt, yt = _check_pair(test_features, test_labels, "test_features", "test_labels")
+    if xt.shape[1] != x.shape[1]:
+        raise ValueError(f"test_features must have the {x.shape[1]} columns of train_features, got "
+                         f"{xt.shape[1]}. Extract both with the same model.")
+    if len(np.unique(y)) < 2:
+        raise ValueError("train_labels must hold at least 2 classes, got 1. Draw the subset with "
+                         "sample_per_class so every class is there.")
+    probe = LogisticRegression(C=C, max_iter=1000).fit(x, y)
+    return float((probe.predict(xt) == yt).mean())
+
+
+def extract_features(model, x, *, batch_size=1024):
+    """Run ``model.features`` on ``x`` without gradients; return a numpy array (N, D)."""
+    if not hasattr(model, "features"):
+        raise TypeError(f"model must have a .features(x) method, got {type(model).__name__}. "
+                        f"Pass a model of sc.images, or wrap yours.")
+    was_training = model.training
+    model.eval()
+    x = torch.as_tensor(np.asarray(x), dtype=torch.float32)
+    with torch.no_grad():
+        out = torch.cat([model.features(x[i:i + batch_size]) for i in range(0, len(x), batch_size)])
+    model.train(was_training)
+    return out.numpy().astype(np.float64)
+
+
+class Classifier(nn.Module):
+    """A linear head on a backbone's ``features``: x -> logits (N, K).
+
+    Parameters
+    ----------
+    backbone : nn.Module with ``features(x) -> (N, D)`` and an int attribute ``n_features`` (D)
+    n_classes : int, K
+    generator : torch.Generator, draws the head's initial weights
+    """
+
+    def __init__(self, backbone, n_classes, *, generator):
+        super().__init__()
+        self.backbone = backbone
+        D, K = backbone.n_features, check_int(n_classes, "n_classes", minimum=2)
+        self.head = nn.Linear(D, K)
+        with torch.no_grad():
+            self.head.weight.copy_(torch.randn(K, D, generator=generator) * D**-0.5)
+            self.head.bias.zero_()
+
+    def forward(self, x):
+        return self.head(self.backbone.features(x))  # (N, D) -> (N, K)
+
+
+def train_classifier(model, x, y, *, steps=100, lr=1e-3, weight_decay=0.0):
+    """Train every parameter of ``model`` (x -> logits) on (x, y), full batch, with AdamW.
+
+    Parameters
+    ----------
+    model : nn.Module
+    x : ndarray (N, ...) inputs; y : int ndarray (N,)
+    steps, lr, weight_decay : the optimiser's settings
+
+    Returns
+    -------
+    model, trained in place
+    """
+    y = _check_labels(y, "y")
+    if len(x) != len(y):
+        raise ValueError(f"x and y must have the same length, got {len(x)} and {len(y)}. "
+                         f"Index both with the same indices.")
+    xt, yt = torch.as_tensor(np.asarray(x), dtype=torch.float32), torch.as_tensor(y)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay)
+    model.train()
+    for _ in range(check_int(steps, "steps", minimum=1)):
+        loss = nn.functional.cross_entropy(model(xt), yt)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    return model
+
+
+def fine_tune(pretrained, x, y, *, n_classes, generator, steps=100, lr=1e-3, weight_decay=0.0):
+    """A copy of ``pretrained`` with a new linear head, all of it trained on (x, y).
+
+    The pretrained model itself is left unchanged.
+
+    Returns
+    -------
+    Classifier
+    """
+    model = Classifier(copy.deepcopy(pretrained), n_classes, generator=generator)
+    return train_classifier(model, x, y, steps=steps, lr=lr, weight_decay=weight_decay)
+
+
+def accuracy(model, x, y):
+    """Fraction of (x, y) that ``model`` (x -> logits) classifies right."""
+    y = _check_labels(y, "y")
+    model.eval()
+    with torch.no_grad():
+        pred = model(torch.as_tensor(np.asarray(x), dtype=torch.float32)).argmax(dim=1).numpy()
+    return float((pred == y).mean())
+
+
+@dataclass(frozen=True)
+class DrawScores:
+    """The accuracy of one method with ``k`` labels per class, over several labelled draws.
+
+    Attributes
+    ----------
+    method : str
+    k : int, labelled examples per class
+    scores : tuple of float, one accuracy per draw
+    """
+
+    method: str
+    k: int
+    scores: tuple
+
+    @property
+    def mean(self):
+        return float(np.mean(self.scores))
+
+    @property
+    def std(self):
+        """The spread over draws (population standard deviation)."""
+        return float(np.std(self.scores))
+
+    def __repr__(self):
+        return (f"DrawScores(method={self.method!r}, k={self.k}, mean={self.mean:.2f}, "
+                f"std={self.std:.2f}, draws={len(self.scores)})")
+
+
+@dataclass(frozen=True)
+class LabelEfficiency:
+    """Every method at every k, on the same labelled draws.
+
+    Attributes
+    ----------
+    results : tuple of DrawScores, method by method, k by k
+    """
+
+    results: tuple
+
+    @property
+    def methods(self):
+        return tuple(dict.fromkeys(r.method for r in self.results))
+
+    @property
+    def ks(self):
+        return tuple(sorted({r.k for r in self.results}))
+
+    def get(self, method, k):
+        """The ``DrawScores`` of ``method`` at ``k``."""
+        for r in self.results:
+            if r.method == method and r.k == k:
+                return r
+        raise KeyError(f"no result for method={method!r}, k={k}: methods are {self.methods}, ks {self.ks}.")
+
+    def table(self, digits=2):
+        """A text table: one row per method, one column per k, ``mean ± std``."""
+        width = max(len(m) for m in self.methods)
+        lines = [f"{'labels per class':<{width}}  " + "  ".join(f"{k:>11}" for k in self.ks)]
+        for m in self.methods:
+            cells = [f"{self.get(m, k).mean:.{digits}f} ± {self.get(m, k).std:.{digits}f}" for k in self.ks]
+            lines.append(f"{m:<{width}}  " + "  ".join(f"{c:>11}" for c in cells))
+        return "\n".join(lines)
+
+    def __repr__(self):
+        return (f"LabelEfficiency(methods={list(self.methods)}, ks={list(self.ks)}, "
+                f"draws={len(self.results[0].scores)})")
+
+
+def label_efficiency(methods, labels, *, ks, draws=10, rng, pool=None):
+    """Score every method on the same labelled subsets: ``draws`` subsets for each k.
+
+    Parameters
+    ----------
+    methods : dict name -> callable(indices) -> accuracy; ``indices`` are the labelled items
+    labels : int ndarray (N,)
+    ks : sequence of int, labelled examples per class
+    draws : int, subsets drawn for each k (at least 2, so that a spread exists)
+    rng : numpy.random.Generator, draws the subsets
+    pool : int ndarray of indices the subsets are drawn from, or None for all
+
+    Returns
+    -------
+    LabelEfficiency
+    """
+    labels = _check_labels(labels)
+    check_rng(rng)
+    draws = check_int(draws, "draws", minimum=2)
+    if not isinstance(methods, dict) or not methods or not all(callable(f) for f in methods.values()):
+        raise TypeError("methods must be a non-empty dict name -> function(indices) -> accuracy, got "
+                        f"{type(methods).__name__}. Wrap each method in a function of the labelled indices.")
+    scores = {(m, k): [] for k in ks for m in methods}
+    for k in ks:
+        for _ in range(draws):
+            subset = sample_per_class(labels, k, rng=rng, pool=pool)
+            for name, method in methods.items():
+                scores[name, k].append(float(method(subset)))
+    return LabelEfficiency(tuple(DrawScores(m, k, tuple(scores[m, k])) for m in methods for k in ks))
+
+
+def plot_label_efficiency(result, *, ax=None, chance=None):
+    """Mean accuracy against labels per class, one line per method, a band of ± one std.
+
+    Returns
+    -------
+    fig, ax
+    """
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6, 4)) if ax is None else (ax.figure, ax)
+    ks = np.array(result.ks)
+    for method in result.methods:
+        mean = np.array([result.get(method, k).mean for k in ks])
+        std = np.array([result.get(method, k).std for k in ks])
+        ax.plot(ks, mean, marker="o", label=method)
+        ax.fill_between(ks, mean - std, mean + std, alpha=0.2)
+    if chance is not None:
+        ax.axhline(chance, color="grey", linestyle=":", label="chance")
+    ax.set(xscale="log", xticks=ks, xticklabels=[str(k) for k in ks], xlabel="labelled examples per class",
+           ylabel="test accuracy")
+    ax.legend(fontsize="small")
+    return fig, ax
