@@ -133,8 +133,12 @@ def fine_tune(body, ids, labels, *, n_topics, generator, steps=100, lr=3e-3, fre
     model.body.requires_grad_(not freeze)
     optimizer = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=lr)
     x, y = torch.from_numpy(ids).long(), torch.from_numpy(labels).long()
+    if freeze:  # the body never changes: compute its features once
+        with torch.no_grad():
+            features = hidden_features(model.body, x)  # (N, H)
     for _ in range(steps):
-        loss = nn.functional.cross_entropy(model(x), y)
+        logits = features @ model.W + model.b if freeze else model(x)  # (N, K)
+        loss = nn.functional.cross_entropy(logits, y)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()

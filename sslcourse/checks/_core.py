@@ -148,16 +148,16 @@ def _compare_one(expected, got, rtol, atol):
         if arr.dtype.kind not in "biuf":
             raise _Failure(f"expected numbers, got dtype {arr.dtype}")
         if not np.allclose(arr, exp, rtol=rtol, atol=atol, equal_nan=False):
-            raise _Failure(_describe_difference(exp, arr))
+            raise _Failure(_describe_difference(exp, arr, rtol, atol))
         return
     if got != expected:
         raise _Failure(f"expected {_brief(expected)}, got {_brief(got)}")
 
 
-def _describe_difference(exp, arr):
+def _describe_difference(exp, arr, rtol, atol):
     if exp.ndim == 0:
         return f"expected {float(exp):.4g}, got {float(arr):.4g}"
-    wrong = ~np.isclose(arr, exp)
+    wrong = ~np.isclose(arr, exp, rtol=rtol, atol=atol)
     where = tuple(int(i) for i in np.argwhere(wrong)[0])
     return (f"{int(wrong.sum())} of {exp.size} entries differ; at index {where} "
             f"expected {_num(exp[where])}, got {_num(arr[where])}")

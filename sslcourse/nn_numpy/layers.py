@@ -286,7 +286,7 @@ def gelu_forward(x):
     ``0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))``: x (...) -> (out (...), cache).
     """
     x = check_array(x, "x", dtype_kind="f")
-    t = np.tanh(_GELU_C * (x + 0.044715 * x**3))
+    t = np.tanh(_GELU_C * (x + 0.044715 * (x * x * x)))  # x * x * x: much faster than x**3
     return 0.5 * x * (1.0 + t), (x, t)
 
 

@@ -123,6 +123,15 @@ def _check_data(ids, model):
     return ids.long()
 
 
+def _adamw(params, **kwargs):
+    """AdamW, fused into one kernel where torch has it (several times faster for small models)."""
+    params = list(params)
+    try:
+        return torch.optim.AdamW(params, fused=True, **kwargs)
+    except (RuntimeError, TypeError, ValueError):  # an old torch, or a device without the fused kernel
+        return torch.optim.AdamW(params, **kwargs)
+
+
 def _schedule(steps):
     """Learning-rate factor at each step: linear warm-up (5%), then cosine decay to 0."""
     warm = max(1, steps // 20)
@@ -175,7 +184,7 @@ def train(model, ids, *, steps, batch_size=128, lr=3e-3, generator, device=None,
     if not isinstance(model, DistributedDataParallel):
         model.to(device)
     forward = torch.compile(model) if compile else model
-    optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay)
+    optimizer = _adamw(model.parameters(), lr=lr, weight_decay=weight_decay)
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, _schedule(steps))
     batches = _batches(data, core, generator, batch_size, mask_ratio, rates, device)
     losses, evals = [], []
