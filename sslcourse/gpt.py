@@ -93,7 +93,10 @@ def train_gpt(model, ids, *, steps, generator, batch_size=128, lr=3e-3, device="
         raise ValueError(f"ids must have at most {model.length - 1} positions (the model's max_length minus the "
                          f"start marker), got {ids.shape[1]}. Build the model with sc.gpt.gpt_config(language).")
     model.to(device).train()
-    optimizer = torch.optim.AdamW(model.parameters(), lr=lr)
+    try:  # AdamW fused into one kernel where torch has it: several times faster for small models
+        optimizer = torch.optim.AdamW(model.parameters(), lr=lr, fused=True)
+    except (RuntimeError, TypeError, ValueError):
+        optimizer = torch.optim.AdamW(model.parameters(), lr=lr)
     warm = max(1, steps // 20)
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: min((s + 1) / warm, 0.5 * (
         1 + math.cos(math.pi * max(0, s - warm) / max(1, steps - warm)))))

@@ -199,3 +199,24 @@ def test_torch_bert_mask_errors():
                         generator=np.random.default_rng(0))
     with pytest.raises(ValueError, match=r"ids must hold ids in \[0, 50\)"):
         tbert(torch.full((2, 3), 60))
+
+
+def test_twins_train_alike_step_after_step():
+    """numpy Adam on the hand-written gradients and torch Adam on autograd's: the same losses."""
+    from sslcourse.nn_numpy.optim import Adam
+    from sslcourse.train import training_step
+
+    rng = np.random.default_rng(4)
+    np_model = _numpy_model("Encoder", rng)
+    model = tm.twin(np_model)
+    np_opt, torch_opt = Adam(np_model.params, lr=1e-2), torch.optim.Adam(model.parameters(), lr=1e-2)
+    for _ in range(5):
+        ids, mask = batch(rng)
+        inputs = np.where(mask, np_model.mask_id, ids)
+        logits, cache = np_model.forward(inputs)
+        loss, dlogits = nl.softmax_cross_entropy(logits, ids, mask)
+        np_opt.step(np_model.backward(dlogits, cache))
+        t_loss = training_step(model, torch_opt, *(torch.from_numpy(a) for a in (inputs, ids, mask)))
+        close(t_loss.item(), loss)
+    for name, value in model.to_numpy().items():
+        close(value, np_model.params[name])

@@ -101,7 +101,9 @@ def training_step(model, optimizer, inputs, targets, mask, *, amp_dtype=None):
     amp = contextlib.nullcontext() if amp_dtype is None else torch.autocast(inputs.device.type, dtype=amp_dtype)
     with amp:  # in autocast, matrix products run in bf16 and the rest in float32
         logits = model(inputs)  # (N, L, V)
-    loss = softmax_cross_entropy(logits.float(), targets, mask)  # the loss in float32 always
+    if logits.dtype in (torch.float16, torch.bfloat16):
+        logits = logits.float()  # the loss in float32 at least
+    loss = softmax_cross_entropy(logits, targets, mask)
     optimizer.zero_grad(set_to_none=True)
     loss.backward()
     optimizer.step()
@@ -117,7 +119,7 @@ def _check_data(ids, model):
     V = model.vocab_size
     if ids.min() < 0 or ids.max() >= V:
         raise ValueError(
-            f"ids holds id {int(ids.max())}, outside the model's vocabulary of vocab_size = {V} words: "
+            f"ids holds id {int(ids[(ids < 0) | (ids >= V)][0])}, outside the model's vocabulary of vocab_size = {V} words: "
             f"the data and the model use different vocabularies. Build the model with "
             f"vocab_size=len(language.vocab) of the language that made ids.")
     return ids.long()
