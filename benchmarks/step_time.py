@@ -34,8 +34,9 @@ def machine():
                  if line.startswith("model name")]
         cpu = names[0] if names else cpu
     gpu = torch.cuda.get_device_name(0) if torch.cuda.is_available() else "none"
+    load = f", load average {os.getloadavg()[0]:.1f} while measuring" if hasattr(os, "getloadavg") else ""
     return (f"{os.cpu_count()} cores ({cpu}), GPU {gpu}, torch {torch.__version__}, numpy {np.__version__}, "
-            f"Python {platform.python_version()}, {platform.system()}")
+            f"Python {platform.python_version()}, {platform.system()}{load}")
 
 
 def cpu_rows(repeats):
@@ -83,7 +84,8 @@ def main(argv=None):
              f"Made by `python benchmarks/step_time.py` on {time.strftime('%Y-%m-%d')}.", "",
              f"Machine: {machine()}.", "",
              "One Adam step on one batch of 128 toy-language sentences (L = 7), float32, same weights in "
-             "both; median of the timed steps. numpy on one BLAS thread, torch on one CPU thread.", "",
+             "both; median of the timed steps. numpy on one BLAS thread, torch on one CPU thread. On a shared, "
+             "busy machine the numbers move by about 30% from run to run; the ratio stays well within 2x.", "",
              "| model | numpy (ms) | torch CPU (ms) | numpy / torch | torch GPU (ms) |",
              "|---|---:|---:|---|---:|", *cpu_rows(args.repeats), "", "## GPU scale-up", "", *gpu_lines(), ""]
     text = "\n".join(lines)

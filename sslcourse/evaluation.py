@@ -260,8 +260,9 @@ class LabelEfficiency:
 
     def table(self, digits=2):
         """A text table: one row per method, one column per k, ``mean ± std``."""
-        width = max(len(m) for m in self.methods)
-        lines = [f"{'labels per class':<{width}}  " + "  ".join(f"{k:>11}" for k in self.ks)]
+        head = "labels per class"
+        width = max(len(head), *(len(m) for m in self.methods))
+        lines = [f"{head:<{width}}  " + "  ".join(f"{k:>11}" for k in self.ks)]
         for m in self.methods:
             cells = [f"{self.get(m, k).mean:.{digits}f} ± {self.get(m, k).std:.{digits}f}" for k in self.ks]
             lines.append(f"{m:<{width}}  " + "  ".join(f"{c:>11}" for c in cells))

@@ -7,7 +7,9 @@ network is ``sc.nn_torch.TransformerEncoder`` with ``EncoderConfig(causal=True)`
 Sentence markers: ``<pad>`` (id 0) plays the part of GPT-2's ``<|endoftext|>``. Every input
 starts with it (so the first word has something to be predicted from), and it is the target
 after the last word (so the model learns where sentences stop). Positions after that are
-not scored. Shape letters: N sentences, L positions, V vocabulary.
+not scored. The encoder never attends to ``<pad>`` keys, so the start marker is seen only by
+position 0 itself; it carries no information anyway. Shape letters: N sentences, L positions,
+V vocabulary.
 """
 from __future__ import annotations
 
@@ -139,13 +141,13 @@ def softmax_with_temperature(logits, temperature):
     return e / e.sum(axis=-1, keepdims=True)
 
 
-def _check_prompt(prompt, vocabulary):
+def _check_prompt(prompt, vocabulary, name="prompt"):
     if isinstance(prompt, str):
-        raise TypeError(f"prompt must be a list of words, got the string {prompt!r}. Use prompt.split().")
+        raise TypeError(f"{name} must be a list of words, got the string {prompt!r}. Use {name}.split().")
     prompt = list(prompt)
     unknown = [w for w in prompt if not isinstance(w, str) or w not in vocabulary.index or w in SPECIALS]
     if unknown:
-        raise ValueError(f"prompt holds words outside the vocabulary: {unknown}. Use words of language.vocab "
+        raise ValueError(f"{name} holds words outside the vocabulary: {unknown}. Use words of language.vocab "
                          f"(not the special tokens {list(SPECIALS)}); check their spelling.")
     return prompt
 
@@ -173,7 +175,8 @@ def sample(model, language, n, *, generator, temperature=1.0, prompt=()):
     vocab = language.vocabulary
     prompt = _check_prompt(prompt, vocab)
     if len(prompt) >= model.length:
-        raise ValueError(f"prompt must be shorter than {model.length} words (the model's max_length), got {len(prompt)}.")
+        raise ValueError(f"prompt must be shorter than {model.length} words (the model's max_length), "
+                         f"got {len(prompt)}. Shorten it.")
     ids = torch.tensor([[vocab.pad_id] + [vocab.index[w] for w in prompt]] * n)  # (n, 1 + len(prompt))
     done = torch.zeros(n, dtype=torch.bool)
     never = torch.tensor([vocab.mask_id, vocab.unk_id])  # tokens that are never written
@@ -231,7 +234,7 @@ def next_word_posterior(language, prefix):
     -------
     ndarray of float64, shape (V,), sums to 1
     """
-    prefix = _check_prompt(prefix, language.vocabulary)
+    prefix = _check_prompt(prefix, language.vocabulary, "prefix")
     k, V = len(prefix), len(language.vocab)
     key = _prefix_keys(np.array([[language.vocabulary.index[w] for w in prefix]], dtype=np.int64), k, V)[0]
     keys, nxt, probs = _continuations(language, k) if k <= language.max_length else ([], [], [])
@@ -253,7 +256,8 @@ def next_word_posteriors(language, inputs):
 
     Returns
     -------
-    ndarray of float64, shape (N, L + 1, V); rows past a sentence's end are zeros
+    ndarray of float64, shape (N, L + 1, V); zeros past a sentence's end (and after a prefix the
+    language never makes)
     """
     inputs = check_array(inputs, "inputs", ndim=2, dtype_kind="iu")
     N, L1 = inputs.shape

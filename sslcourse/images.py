@@ -65,11 +65,13 @@ def hide_pixels(n_images, shape=(8, 8), *, ratio, patch=1, rng):
 
 
 def _linear(n_in, n_out, generator):
-    """A Linear layer drawn from ``generator`` (He initialisation, zero bias)."""
+    """A Linear layer drawn from ``generator``: weights and bias uniform in +-1/sqrt(n_in),
+    the range of torch's default."""
     layer = nn.Linear(n_in, n_out)
+    bound = n_in**-0.5
     with torch.no_grad():
-        layer.weight.copy_(torch.randn(n_out, n_in, generator=generator) * (2 / n_in) ** 0.5)
-        layer.bias.zero_()
+        layer.weight.copy_((2 * torch.rand(n_out, n_in, generator=generator) - 1) * bound)
+        layer.bias.copy_((2 * torch.rand(n_out, generator=generator) - 1) * bound)
     return layer
 
 

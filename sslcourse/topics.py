@@ -62,7 +62,8 @@ def label_draw(topics, per_topic, *, rng):
     for topic in np.unique(topics):
         pool = np.flatnonzero(topics == topic)
         if len(pool) < per_topic:
-            raise ValueError(f"per_topic must be at most {len(pool)}, the examples of topic {topic!r}, got {per_topic}.")
+            raise ValueError(f"per_topic must be at most {len(pool)}, the examples of topic {topic!r}, "
+                             f"got {per_topic}. Draw from a larger pool of sentences.")
         picks.append(rng.choice(pool, per_topic, replace=False))
     return np.concatenate(picks)
 

@@ -107,7 +107,7 @@ def test_next_word_posteriors_match_one_by_one(small):
 
 
 def test_next_word_posterior_errors(small):
-    with pytest.raises(ValueError, match=r"prompt holds words outside the vocabulary: \['dragon'\]"):
+    with pytest.raises(ValueError, match=r"prefix holds words outside the vocabulary: \['dragon'\]"):
         gpt.next_word_posterior(small, ["the", "dragon"])
     with pytest.raises(ValueError, match="starts no sentence of the language"):
         gpt.next_word_posterior(small, ["dog", "the"])

@@ -1,5 +1,4 @@
 """The transformer encoder, torch training, scoring against the Bayes limit, and checkpoints."""
-import json
 from dataclasses import replace
 
 import numpy as np
@@ -198,3 +197,20 @@ def test_flops_and_mfu():
     assert flops_per_token(model, 128) == 6 * n + 12 * 8 * 128 * 512
     assert peak_flops("NVIDIA H100 80GB HBM3") == 989e12 and peak_flops("cpu") is None
     assert mfu(1e5, 6e8, 1e15) == pytest.approx(0.06) and mfu(1e5, 6e8, None) is None
+
+
+def test_throughput_and_step_times_run_on_the_cpu(lang, ids):
+    from sslcourse.train.timing import compare_step_times, throughput
+
+    cfg = EncoderConfig(vocab_size=20, max_length=8, width=16, depth=1, heads=2)
+    result = throughput(cfg, batch_size=4, device="cpu", amp_dtype=None, steps=2, generator=torch.Generator())
+    assert result.tokens_per_second > 0 and result.mfu is None
+    assert repr(result).endswith("tokens/s on cpu, MFU unknown (no peak for this device))")
+    np_model = sc.nn_numpy.models.Encoder(len(lang.vocab), 7, dim=8, mlp_dim=8, rng=np.random.default_rng(0),
+                                          dtype=np.float32)
+    before = {k: v.copy() for k, v in np_model.params.items()}
+    mask = np.zeros(ids[:4].shape, bool)
+    mask[:, 1] = True
+    times = compare_step_times(np_model, np.where(mask, 1, ids[:4]), ids[:4], mask, repeats=2)
+    assert sorted(times) == ["numpy (cpu)", "torch (cpu)"] and min(times.values()) > 0
+    assert all(np.array_equal(before[k], v) for k, v in np_model.params.items())  # timing trains nothing

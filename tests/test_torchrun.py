@@ -50,3 +50,11 @@ def test_shard_gives_each_rank_its_own_rows():
     ids = torch.arange(10)[:, None]
     parts = [shard(ids, r, 3) for r in range(3)]
     assert [p[:, 0].tolist() for p in parts] == [[0, 3, 6, 9], [1, 4, 7], [2, 5, 8]]
+
+
+def test_an_unknown_device_is_a_clear_error(tmp_path):
+    import pytest
+
+    with pytest.raises(SystemExit, match=r"python -m sslcourse.train: error: device must be one of \('cpu', "
+                                         r"'cuda', 'cuda:<index>', 'mps'\) or None \(choose automatically\), got 'gpu'."):
+        main(["--steps", "1", "--device", "gpu", "--out", str(tmp_path)])

@@ -52,7 +52,8 @@ def check_next_token_batch(next_token_batch):
              Case("pad_id = 2", (np.array([[5, 6, 2], [7, 2, 2]]),), {"pad_id": 2})]
     mistakes = [
         Mistake(_not_shifted, "the target at position t is the word at position t + 1: shift the targets by one."),
-        Mistake(_no_end, "score the end of each sentence too (its target is the marker), so the model learns to stop."),
+        Mistake(_no_end, "score the end of each sentence too (its target is the marker), so the model "
+                         "learns to stop."),
         Mistake(_all_scored, "do not score the padding after the end: mask is True for the n + 1 targets of a "
                              "sentence of n words."),
         Mistake(_marker_last, "the marker goes first in the inputs (the first word must be predicted from it) "
@@ -60,7 +61,12 @@ def check_next_token_batch(next_token_batch):
     ]
     return check_function("next_token_batch", next_token_batch, gpt.next_token_batch, cases,
                           mistakes=mistakes, outputs=("inputs", "targets", "mask"),
-                          hint="inputs = [marker, w1..wn], targets = [w1..wn, marker], padded, with (N, L + 1) shapes.")
+                          hint="inputs = [marker, w1..wn], targets = [w1..wn, marker], padded, "
+                               "with (N, L + 1) shapes.")
+
+
+def _normalise(e, axis):
+    return e / e.sum(axis=axis)
 
 
 def check_softmax_with_temperature(softmax_with_temperature):
@@ -73,7 +79,7 @@ def check_softmax_with_temperature(softmax_with_temperature):
     mistakes = [
         Mistake(lambda z, T: gpt.softmax_with_temperature(np.asarray(z) * T * T, T),
                 "divide the logits by the temperature; multiplying makes T > 1 sharper instead of flatter."),
-        Mistake(lambda z, T: np.exp(np.asarray(z) / T - np.max(z)) / np.exp(np.asarray(z) / T - np.max(z)).sum(axis=0),
+        Mistake(lambda z, T: _normalise(np.exp(np.asarray(z) / T - np.max(z)), axis=0),
                 "normalise over the last axis (the words of each row), with keepdims=True."),
         Mistake(lambda z, T: np.exp(np.asarray(z) / T - np.max(np.asarray(z) / T, axis=-1, keepdims=True)),
                 "divide by the sum over the words, so that each row sums to 1."),

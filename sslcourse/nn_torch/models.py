@@ -133,7 +133,8 @@ class ContextModel(_MaskedModel):
         if L != self.length:
             raise ValueError(
                 f"ids must have exactly length = {self.length} positions for a ContextModel, got "
-                f"shape {tuple(ids.shape)}. Pad the sentences to it: language.encode(sentences, length={self.length})."
+                f"shape {tuple(ids.shape)}. Pad the sentences to it: "
+                f"language.encode(sentences, length={self.length})."
             )
         x = self.E[ids] + self.P  # (N, L) -> (N, L, D), plus (L, D)
         h = torch.relu(x.reshape(N, L * D) @ self.W1 + self.b1)  # (N, L*D) x (L*D, H) -> (N, H)
@@ -168,7 +169,8 @@ class Encoder(_MaskedModel):
             shapes.update({f"blocks.{i}.attn.{w}": ((D, D), D**-0.5) for w in ("Wq", "Wk", "Wv", "Wo")})
             shapes.update({f"blocks.{i}.mlp.W1": ((D, F_), D**-0.5), f"blocks.{i}.mlp.W2": ((F_, D), F_**-0.5)})
             for ln in ("ln1", "ln2"):
-                constants.update({f"blocks.{i}.{ln}.gamma": (D, torch.ones), f"blocks.{i}.{ln}.beta": (D, torch.zeros)})
+                constants[f"blocks.{i}.{ln}.gamma"] = (D, torch.ones)
+                constants[f"blocks.{i}.{ln}.beta"] = (D, torch.zeros)
             constants.update({f"blocks.{i}.mlp.b1": (F_, torch.zeros), f"blocks.{i}.mlp.b2": (D, torch.zeros)})
         shapes["W_out"] = ((D, V), D**-0.5)
         constants.update({"ln_f.gamma": (D, torch.ones), "ln_f.beta": (D, torch.zeros), "b_out": (V, torch.zeros)})

@@ -97,7 +97,8 @@ def _read(path):
                          f"another kind ({type(err).__name__}). {remake}") from None
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
         got = payload.get("format") if isinstance(payload, dict) else type(payload).__name__
-        raise ValueError(f"{path} is not an sslcourse checkpoint: expected format {FORMAT!r}, got {got!r}. {remake}")
+        raise ValueError(f"{path} is not an sslcourse checkpoint: expected format {FORMAT!r}, "
+                         f"got {got!r}. {remake}")
     return payload
 
 

@@ -41,11 +41,12 @@ def parse_args(argv=None):
     p.add_argument("--device", default=None, help="cpu, cuda or mps (default: the best found)")
     p.add_argument("--size", default="small", choices=["small", "default", "large"], help="the toy language's size")
     p.add_argument("--sentences", type=int, default=100_000, help="training sentences, all ranks together")
-    p.add_argument("--batch-size", type=int, default=128, help="sentences per step on each rank")
-    p.add_argument("--lr", type=float, default=3e-3)
-    p.add_argument("--width", type=int, default=64)
+    p.add_argument("--batch-size", type=int, default=256, help="sentences per step on each rank")
+    p.add_argument("--lr", type=float, default=1e-2)
+    p.add_argument("--width", type=int, default=32)
     p.add_argument("--depth", type=int, default=2)
-    p.add_argument("--heads", type=int, default=4)
+    p.add_argument("--heads", type=int, default=2)
+    p.add_argument("--mlp-ratio", type=int, default=2)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     return p.parse_args(argv)
@@ -89,31 +90,39 @@ def _setup(device_arg):
 def main(argv=None):
     """Train a TransformerEncoder on the toy language; see the module docstring."""
     args = parse_args(argv)
-    rank, world, device = _setup(args.device)
+    try:
+        rank, world, device = _setup(args.device)
+    except ValueError as err:  # an unknown or absent device: say so without a traceback
+        raise SystemExit(f"python -m sslcourse.train: error: {err}") from None
     try:
         language = ToyLanguage(args.size, seed=args.seed)
         ids = sample_ids(language, args.sentences, rng=np.random.default_rng(args.seed))  # (N, L), same everywhere
         ids = shard(ids, rank, world)  # (N / W, L): this rank's own sentences
         config = EncoderConfig(vocab_size=len(language.vocab), max_length=language.max_length,
-                               width=args.width, depth=args.depth, heads=args.heads)
+                               width=args.width, depth=args.depth, heads=args.heads, mlp_ratio=args.mlp_ratio)
         model = TransformerEncoder(config, generator=torch.Generator().manual_seed(args.seed)).to(device)
         if world > 1:  # same initial weights everywhere: DDP also broadcasts rank 0's
             model = DistributedDataParallel(model, device_ids=[device.index] if device.type == "cuda" else None)
         history = train(model, ids, steps=args.steps, batch_size=args.batch_size, lr=args.lr, device=device,
                         generator=torch.Generator().manual_seed(args.seed + 1 + rank),  # own masks per rank
                         progress=rank == 0 and not args.quiet)
-        losses = _mean_over_ranks(history.losses, world)
-        core = model.module if world > 1 else model
-        args.out.mkdir(parents=True, exist_ok=True)
-        (args.out / f"weights_rank{rank}.sha256").write_text(weights_hash(core) + "\n")
-        if rank == 0:
-            save_checkpoint(args.out / "model.pt", core, vocab=language.vocab, step=args.steps, losses=losses)
-            record = {"world_size": world, "device": device.type, "steps": args.steps,
-                      "batch_size_per_rank": args.batch_size, "config": asdict(config), "losses": losses}
-            (args.out / "history.json").write_text(json.dumps(record, indent=1) + "\n")
-            print(f"[OK] {world} process(es), loss {np.mean(losses[:10]):.3f} -> {np.mean(losses[-10:]):.3f}; "
-                  f"wrote {args.out / 'model.pt'} and history.json")
+        _write(args, model.module if world > 1 else model, language, _mean_over_ranks(history.losses, world),
+               rank, world, device)
     finally:
         if world > 1:
             dist.destroy_process_group()
     return 0
+
+
+def _write(args, model, language, losses, rank, world, device):
+    """Every rank: the hash of its weights; rank 0: the checkpoint and history.json."""
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / f"weights_rank{rank}.sha256").write_text(weights_hash(model) + "\n")
+    if rank != 0:
+        return
+    save_checkpoint(args.out / "model.pt", model, vocab=language.vocab, step=args.steps, losses=losses)
+    record = {"world_size": world, "device": device.type, "steps": args.steps,
+              "batch_size_per_rank": args.batch_size, "config": asdict(model.config), "losses": losses}
+    (args.out / "history.json").write_text(json.dumps(record, indent=1) + "\n")
+    print(f"[OK] {world} process(es), loss {np.mean(losses[:10]):.3f} -> {np.mean(losses[-10:]):.3f}; "
+          f"wrote {args.out / 'model.pt'} and history.json")

@@ -24,7 +24,7 @@ from ..nn_torch.masking import bert_mask, check_generator
 from ..tasks import FillInTask
 from .evaluate import cpu_threads, evaluate, unwrap
 
-__all__ = ["History", "resolve_device", "train", "training_step"]
+__all__ = ["History", "adamw", "resolve_device", "train", "training_step"]
 
 DEVICES = ("cpu", "cuda", "cuda:<index>", "mps")
 AMP = ("auto", "bf16", "off")
@@ -119,13 +119,14 @@ def _check_data(ids, model):
     V = model.vocab_size
     if ids.min() < 0 or ids.max() >= V:
         raise ValueError(
-            f"ids holds id {int(ids[(ids < 0) | (ids >= V)][0])}, outside the model's vocabulary of vocab_size = {V} words: "
+            f"ids holds id {int(ids[(ids < 0) | (ids >= V)][0])}, outside the model's vocabulary of "
+            f"vocab_size = {V} words: "
             f"the data and the model use different vocabularies. Build the model with "
             f"vocab_size=len(language.vocab) of the language that made ids.")
     return ids.long()
 
 
-def _adamw(params, **kwargs):
+def adamw(params, **kwargs):
     """AdamW, fused into one kernel where torch has it (several times faster for small models)."""
     params = list(params)
     try:
@@ -137,7 +138,13 @@ def _adamw(params, **kwargs):
 def _schedule(steps):
     """Learning-rate factor at each step: linear warm-up (5%), then cosine decay to 0."""
     warm = max(1, steps // 20)
-    return lambda s: (s + 1) / warm if s < warm else 0.5 * (1 + math.cos(math.pi * (s - warm) / max(1, steps - warm)))
+
+    def factor(s):
+        if s < warm:
+            return (s + 1) / warm
+        return 0.5 * (1 + math.cos(math.pi * (s - warm) / max(1, steps - warm)))
+
+    return factor
 
 
 def _check_args(model, generator, steps, batch_size, lr, mask_ratio, eval_task, eval_every):
@@ -186,7 +193,7 @@ def train(model, ids, *, steps, batch_size=128, lr=3e-3, generator, device=None,
     if not isinstance(model, DistributedDataParallel):
         model.to(device)
     forward = torch.compile(model) if compile else model
-    optimizer = _adamw(model.parameters(), lr=lr, weight_decay=weight_decay)
+    optimizer = adamw(model.parameters(), lr=lr, weight_decay=weight_decay)
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, _schedule(steps))
     batches = _batches(data, core, generator, batch_size, mask_ratio, rates, device)
     losses, evals = [], []

@@ -23,6 +23,7 @@ from ..nn_numpy.optim import Adam
 from ..nn_torch.models import twin
 from ..nn_torch.transformer import EncoderConfig, TransformerEncoder
 from .evaluate import cpu_threads
+from .loop import adamw, training_step
 
 __all__ = ["PEAK_BF16_FLOPS", "SCALE_UP", "Throughput", "compare_step_times", "flops_per_token", "mfu",
            "numpy_step", "peak_flops", "throughput", "time_it", "torch_step"]
@@ -103,9 +104,7 @@ def numpy_step(model, inputs, targets, mask, *, lr=1e-3):
 
 def torch_step(model, inputs, targets, mask, *, lr=1e-3, amp_dtype=None):
     """A function doing one AdamW step of a torch model on a fixed batch (as ``sc.train.train``)."""
-    from .loop import training_step
-
-    optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.0)
+    optimizer = adamw(model.parameters(), lr=lr, weight_decay=0.0)
     device = next(model.parameters()).device
     inputs, targets, mask = (torch.as_tensor(a).to(device) for a in (inputs, targets, mask))
     return lambda: training_step(model, optimizer, inputs, targets, mask, amp_dtype=amp_dtype)
