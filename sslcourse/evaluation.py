@@ -153,14 +153,15 @@ class Classifier(nn.Module):
         return self.head(self.backbone.features(x))  # (N, D) -> (N, K)
 
 
-def train_classifier(model, x, y, *, steps=100, lr=1e-3, weight_decay=0.0):
-    """Train every parameter of ``model`` (x -> logits) on (x, y), full batch, with AdamW.
+def train_classifier(model, x, y, *, steps=100, lr=1e-3, weight_decay=0.0, parameters=None):
+    """Train ``model`` (x -> logits) on (x, y) with AdamW, full batch, cross-entropy.
 
     Parameters
     ----------
     model : nn.Module
     x : ndarray (N, ...) inputs; y : int ndarray (N,)
     steps, lr, weight_decay : the optimiser's settings
+    parameters : iterable of the parameters to train, or None for all of them
 
     Returns
     -------
@@ -171,7 +172,8 @@ def train_classifier(model, x, y, *, steps=100, lr=1e-3, weight_decay=0.0):
         raise ValueError(f"x and y must have the same length, got {len(x)} and {len(y)}. "
                          f"Index both with the same indices.")
     xt, yt = torch.as_tensor(np.asarray(x), dtype=torch.float32), torch.as_tensor(y)
-    optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay)
+    params = list(model.parameters() if parameters is None else parameters)
+    optimizer = torch.optim.AdamW(params, lr=lr, weight_decay=weight_decay)
     model.train()
     for _ in range(check_int(steps, "steps", minimum=1)):
         loss = nn.functional.cross_entropy(model(xt), yt)
@@ -181,17 +183,20 @@ def train_classifier(model, x, y, *, steps=100, lr=1e-3, weight_decay=0.0):
     return model
 
 
-def fine_tune(pretrained, x, y, *, n_classes, generator, steps=100, lr=1e-3, weight_decay=0.0):
-    """A copy of ``pretrained`` with a new linear head, all of it trained on (x, y).
+def fine_tune(pretrained, x, y, *, n_classes, generator, head_steps=200, head_lr=1e-2, steps=100, lr=1e-4):
+    """A copy of ``pretrained`` with a new linear head, trained on (x, y) in two stages:
+    first the head alone (the copy frozen), then everything with a small learning rate.
 
-    The pretrained model itself is left unchanged.
+    Training the head first keeps a random head from wrecking the pretrained features
+    (linear probing then fine-tuning, Kumar et al., 2022). ``pretrained`` is left unchanged.
 
     Returns
     -------
     Classifier
     """
     model = Classifier(copy.deepcopy(pretrained), n_classes, generator=generator)
-    return train_classifier(model, x, y, steps=steps, lr=lr, weight_decay=weight_decay)
+    train_classifier(model, x, y, steps=head_steps, lr=head_lr, parameters=model.head.parameters())
+    return train_classifier(model, x, y, steps=steps, lr=lr)
 
 
 def accuracy(model, x, y):

@@ -141,7 +141,8 @@ def masked_mse(pred, target, mask):
                          f"{tuple(target.shape)} and {tuple(mask.shape)}.")
     if mask.dtype != torch.bool or not mask.any():
         raise ValueError("mask must be a bool Tensor with at least one True (hidden) pixel to score.")
-    return ((pred - target) ** 2)[mask].mean()
+    hidden = mask.to(pred.dtype)  # 1.0 where hidden, 0.0 where visible
+    return ((pred - target) ** 2 * hidden).sum() / hidden.sum()
 
 
 def pretrain_images(model, images, *, ratio, steps, rng, patch=1, batch_size=256, lr=2e-3):

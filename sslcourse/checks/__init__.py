@@ -8,5 +8,8 @@ from .lesson01 import *  # noqa: F401,F403  one checker per exercise, check_<nam
 from .lesson02 import *  # noqa: F401,F403
 from .lesson03 import *  # noqa: F401,F403
 from .lesson04 import *  # noqa: F401,F403
+from .lesson05 import *  # noqa: F401,F403
+from .lesson06 import *  # noqa: F401,F403
+from .lesson07 import *  # noqa: F401,F403
 from .lesson08 import *  # noqa: F401,F403
 from .lesson09 import *  # noqa: F401,F403

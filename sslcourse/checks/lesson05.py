@@ -71,6 +71,12 @@ def _input_not_hidden(images, mask):
 
 
 def _input_flipped(images, mask):
+    N = len(images)
+    shown = np.where(mask, images, 0.0).reshape(N, -1)  # the visible pixels are the ones set to 0
+    return np.concatenate([shown, mask.reshape(N, -1).astype(float)], axis=1)
+
+
+def _input_all_flipped(images, mask):
     return _model_input(images, ~mask)
 
 
@@ -86,8 +92,8 @@ def check_model_input(model_input):
     mistakes = [
         Mistake(_input_not_hidden, "the hidden pixels are still there: set them to 0 first, or the model "
                 "reads the answer off its input."),
-        Mistake(_input_flipped, "mask polarity is flipped: True means hidden, so np.where(mask, 0, images) "
-                "keeps what is visible."),
+        *(Mistake(wrong, "mask polarity is flipped: True means hidden, so np.where(mask, 0, images) "
+                  "keeps what is visible.") for wrong in (_input_flipped, _input_all_flipped)),
         Mistake(_input_without_mask, "the mask itself is missing: append it (as 0.0 / 1.0) after the pixels, "
                 "so that a hidden pixel and a black one look different."),
     ]

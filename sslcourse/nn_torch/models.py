@@ -182,17 +182,17 @@ class Encoder(_MaskedModel):
     def forward(self, ids):
         """ids (N, L <= length) -> logits (N, L, V)."""
         ids = self._check_ids(ids)
-        D = (self.dim,)
+        norm = (self.dim,)  # layer norms over the last axis, D
         x = self.E[ids] + self.P[: ids.shape[1]]  # (N, L) -> (N, L, D)
         key_mask = ids == self.pad_id  # (N, L), True = padding: never a key
         for block in self.blocks:
-            a = F.layer_norm(x, D, block.ln1.gamma, block.ln1.beta, eps=1e-5)
+            a = F.layer_norm(x, norm, block.ln1.gamma, block.ln1.beta, eps=1e-5)
             x = x + attention(a, block.attn.Wq, block.attn.Wk, block.attn.Wv, block.attn.Wo,
                               key_mask=key_mask)  # (N, L, D)
-            m = F.layer_norm(x, D, block.ln2.gamma, block.ln2.beta, eps=1e-5)
+            m = F.layer_norm(x, norm, block.ln2.gamma, block.ln2.beta, eps=1e-5)
             m = F.gelu(m @ block.mlp.W1 + block.mlp.b1, approximate="tanh")  # (N, L, D) -> (N, L, F)
             x = x + m @ block.mlp.W2 + block.mlp.b2  # (N, L, F) -> (N, L, D)
-        x = F.layer_norm(x, D, self.ln_f.gamma, self.ln_f.beta, eps=1e-5)
+        x = F.layer_norm(x, norm, self.ln_f.gamma, self.ln_f.beta, eps=1e-5)
         return x @ self.W_out + self.b_out  # (N, L, D) x (D, V) -> (N, L, V)
 
 

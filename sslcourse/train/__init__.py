@@ -5,8 +5,8 @@ same training from the command line, alone or under ``torchrun`` (see ``distribu
 """
 from .checkpoint import Checkpoint, load_checkpoint, save_checkpoint
 from .data import sample_ids
-from .evaluate import evaluate, predict_proba
+from .evaluate import cpu_threads, evaluate, predict_proba
 from .loop import History, resolve_device, train, training_step
 
-__all__ = ["Checkpoint", "History", "evaluate", "load_checkpoint", "predict_proba", "resolve_device",
+__all__ = ["Checkpoint", "History", "cpu_threads", "evaluate", "load_checkpoint", "predict_proba", "resolve_device",
            "sample_ids", "save_checkpoint", "train", "training_step"]

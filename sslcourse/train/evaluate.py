@@ -15,7 +15,7 @@ __all__ = ["cpu_threads", "evaluate", "predict_proba", "unwrap"]
 
 @contextlib.contextmanager
 def cpu_threads(n):
-    """Run torch's CPU ops on ``n`` threads inside the block (None: leave the setting alone).
+    """Run torch's CPU ops, and numpy's BLAS, on ``n`` threads inside the block (None: leave them).
 
     The course's models are so small that threads cost more than they give (on a busy 2-core
     machine, several times more), and one thread makes the numbers the same bit for bit
@@ -25,9 +25,15 @@ def cpu_threads(n):
         yield
         return
     n, before = check_int(n, "threads", minimum=1), torch.get_num_threads()
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # numpy's BLAS keeps its threads
+        threadpool_limits = None
+    blas = contextlib.nullcontext() if threadpool_limits is None else threadpool_limits(n, user_api="blas")
     torch.set_num_threads(n)
     try:
-        yield
+        with blas:
+            yield
     finally:
         torch.set_num_threads(before)
 
