@@ -86,7 +86,7 @@ class MaskedImageModel(nn.Module):
     generator : torch.Generator, draws the initial weights
     """
 
-    def __init__(self, shape=(8, 8), *, hidden=256, code=32, generator):
+    def __init__(self, shape=(8, 8), *, hidden=128, code=32, generator):
         super().__init__()
         if not isinstance(generator, torch.Generator):
             raise TypeError(f"generator must be a torch.Generator, got {type(generator).__name__}. "
@@ -145,7 +145,7 @@ def masked_mse(pred, target, mask):
     return ((pred - target) ** 2 * hidden).sum() / hidden.sum()
 
 
-def pretrain_images(model, images, *, ratio, steps, rng, patch=1, batch_size=256, lr=2e-3):
+def pretrain_images(model, images, *, ratio, steps, rng, patch=1, batch_size=128, lr=3e-3):
     """Train ``model`` in place to fill in hidden pixels, with AdamW.
 
     Each step draws a batch of images and a fresh mask from ``rng``.
