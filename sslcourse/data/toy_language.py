@@ -244,8 +244,10 @@ class ToyLanguage:
     def probability(self, words):
         """Probability that the language makes exactly this sentence (no hidden words)."""
         words = list(words)
+        if words and len(words) not in self.table and all(w in self.vocabulary.index for w in words):
+            return 0.0  # a length the language never makes
         ids = self._check_words(words, None)
-        rows, joint = self.table.get(len(words), (np.zeros((0, len(words)), int), np.zeros((0, 3))))
+        rows, joint = self.table[len(words)]
         return float(joint[(rows == ids).all(axis=1)].sum())
 
     def _matching_rows(self, words, position):
