@@ -1,13 +1,8 @@
-"""How good is a representation with few labels? Probes, fine-tuning, and repeated draws.
-
-- ``sample_per_class``: a labelled subset with k examples of each class, from an explicit rng;
-- ``linear_probe``: scikit-learn's logistic regression on frozen features;
-- ``Classifier``, ``train_classifier``, ``fine_tune``: a linear head on a torch model's
-  ``features``, trained end to end (from a pretrained model, or from scratch);
-- ``label_efficiency``: every method on the same labelled draws, several draws per k,
-  gathered in a ``LabelEfficiency`` of frozen ``DrawScores`` (mean and spread).
-
-Shape letters: N items, D features, K classes.
+"""How good is a representation with few labels? Linear probes (``linear_probe``), fine-tuning
+(``fine_tune``) or training from scratch (``Classifier``, ``train_classifier``), scored on labelled
+subsets of k examples per class (``sample_per_class``), drawn several times for each k
+(``label_efficiency``, results as frozen ``DrawScores``: mean and spread). Shape letters: N items,
+D features, K classes.
 """
 from __future__ import annotations
 
@@ -159,15 +154,14 @@ class Classifier(nn.Module):
         return self.head(self.backbone.features(x))  # (N, D) -> (N, K)
 
 
-def train_classifier(model, x, y, *, steps=100, lr=1e-3, weight_decay=0.0, parameters=None):
-    """Train ``model`` (x -> logits) on (x, y) with AdamW, full batch, cross-entropy.
+def train_classifier(model, x, y, *, steps=100, lr=1e-3):
+    """Train every weight of ``model`` (x -> logits) on (x, y): AdamW, full batch, cross-entropy.
 
     Parameters
     ----------
     model : nn.Module
     x : ndarray (N, ...) inputs; y : int ndarray (N,)
-    steps, lr, weight_decay : the optimiser's settings
-    parameters : iterable of the parameters to train, or None for all of them
+    steps, lr : the optimiser's settings
 
     Returns
     -------
@@ -178,8 +172,7 @@ def train_classifier(model, x, y, *, steps=100, lr=1e-3, weight_decay=0.0, param
         raise ValueError(f"x and y must have the same length, got {len(x)} and {len(y)}. "
                          f"Index both with the same indices.")
     xt, yt = torch.as_tensor(np.asarray(x), dtype=torch.float32), torch.as_tensor(y)
-    params = list(model.parameters() if parameters is None else parameters)
-    optimizer = torch.optim.AdamW(params, lr=lr, weight_decay=weight_decay)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.0)
     model.train()
     with cpu_threads(1):  # one thread: faster for these small models, the same numbers everywhere
         for _ in range(check_int(steps, "steps", minimum=1)):
@@ -191,15 +184,10 @@ def train_classifier(model, x, y, *, steps=100, lr=1e-3, weight_decay=0.0, param
 
 
 def fine_tune(pretrained, x, y, *, n_classes, generator, steps=50, lr=2e-4):
-    """A copy of ``pretrained`` with a linear head, trained on (x, y) in two stages: a linear
-    probe on the frozen features gives the head, then everything trains with a small learning rate.
-
-    Starting from the probe keeps a random head from wrecking the pretrained features
-    (linear probing then fine-tuning, Kumar et al., 2022). ``pretrained`` is left unchanged.
-
-    Returns
-    -------
-    Classifier
+    """A ``Classifier``: a copy of ``pretrained`` with a linear head, trained on (x, y) in two
+    stages: a linear probe on the frozen features gives the head, then every weight trains with a
+    small learning rate. Starting from the probe keeps a random head from wrecking the pretrained
+    features (linear probing then fine-tuning, Kumar et al., 2022). ``pretrained`` is unchanged.
     """
     model = Classifier(copy.deepcopy(pretrained), n_classes, generator=generator)
     y = _check_labels(y, "y")
@@ -244,8 +232,7 @@ class DrawScores:
         return float(np.mean(self.scores))
 
     @property
-    def std(self):
-        """The spread over draws (population standard deviation)."""
+    def std(self):  # the spread over draws: the population standard deviation, as np.std
         return float(np.std(self.scores))
 
     def __repr__(self):
@@ -255,12 +242,7 @@ class DrawScores:
 
 @dataclass(frozen=True)
 class LabelEfficiency:
-    """Every method at every k, on the same labelled draws.
-
-    Attributes
-    ----------
-    results : tuple of DrawScores, method by method, k by k
-    """
+    """Every method at every k, on the same labelled draws: ``results``, a tuple of DrawScores."""
 
     results: tuple
 
@@ -326,12 +308,7 @@ def label_efficiency(methods, labels, *, ks, draws=10, rng, pool=None):
 
 
 def plot_label_efficiency(result, *, ax=None, chance=None):
-    """Mean accuracy against labels per class, one line per method, a band of ± one std.
-
-    Returns
-    -------
-    fig, ax
-    """
+    """Mean accuracy against labels per class, one line per method, a band of ± one std; (fig, ax)."""
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(6, 4)) if ax is None else (ax.figure, ax)

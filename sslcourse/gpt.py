@@ -26,6 +26,7 @@ from .data.vocabulary import SPECIALS, Vocabulary
 from .nn_torch.masking import check_generator
 from .nn_torch.transformer import EncoderConfig, TransformerEncoder
 from .train import History, resolve_device, training_step
+from .train.evaluate import cpu_threads
 
 __all__ = ["causal_mask", "gpt_config", "next_token_batch", "next_token_proba", "next_word_limit",
            "next_word_posterior", "next_word_posteriors", "sample", "softmax_with_temperature",
@@ -103,11 +104,12 @@ def train_gpt(model, ids, *, steps, generator, batch_size=128, lr=3e-3, device="
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: min((s + 1) / warm, 0.5 * (
         1 + math.cos(math.pi * max(0, s - warm) / max(1, steps - warm)))))
     losses, start = [], time.perf_counter()
-    for _ in range(steps):
-        rows = torch.randint(len(data[0]), (batch_size,), generator=generator)  # (B,)
-        inputs, targets, mask = (t[rows].to(device) for t in data)  # each (B, L + 1)
-        losses.append(training_step(model, optimizer, inputs, targets, mask))
-        scheduler.step()
+    with cpu_threads(1 if str(device) == "cpu" else None):  # small model: one thread is fastest, and exact
+        for _ in range(steps):
+            rows = torch.randint(len(data[0]), (batch_size,), generator=generator)  # (B,)
+            inputs, targets, mask = (t[rows].to(device) for t in data)  # each (B, L + 1)
+            losses.append(training_step(model, optimizer, inputs, targets, mask))
+            scheduler.step()
     model.eval()
     return History(tuple(torch.stack(losses).tolist()), device=str(device), seconds=time.perf_counter() - start)
 

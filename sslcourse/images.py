@@ -20,15 +20,14 @@ __all__ = ["MaskedImageModel", "masked_mse", "pretrain_images", "reconstruct", "
            "show_reconstructions"]
 
 
-def _check_images(images, name="images", size=None):
-    """A float numpy array (N, H, W), H x W matching ``size`` when given."""
+def _check_images(images, size, name="images"):
+    """A float32 numpy array (N, H, W) with (H, W) = ``size``."""
     images = check_array(images, name, dtype_kind="fiu")
-    if images.ndim != 3 or (size is not None and images.shape[1:] != tuple(size)):
-        want = "(N, H, W)" if size is None else f"(N, {size[0]}, {size[1]})"
+    if images.ndim != 3 or images.shape[1:] != tuple(size):
+        H, W = size
         raise ValueError(
-            f"{name} must have shape {want}, a stack of images, got shape {images.shape}. "
-            f"For one image use {name}[None]; for flat rows use {name}.reshape(-1, {size[0] if size else 8}, "
-            f"{size[1] if size else 8})."
+            f"{name} must have shape (N, {H}, {W}), a stack of images, got shape {images.shape}. "
+            f"For one image use {name}[None]; for flat rows use {name}.reshape(-1, {H}, {W})."
         )
     return images.astype(np.float32)
 
@@ -63,6 +62,13 @@ def hide_pixels(n_images, shape=(8, 8), *, ratio, patch=1, rng):
     mask = patch_mask(n_images, grid, ratio=ratio, rng=rng)  # (N, L), L = grid * grid patches
     pixels = np.repeat(mask[:, :, None], patch * patch, axis=2)  # (N, L) -> (N, L, p*p)
     return unpatchify(pixels, patch).astype(bool)  # (N, L, p*p) -> (N, H, W)
+
+
+def _check_model(model):
+    if not isinstance(model, MaskedImageModel):
+        raise TypeError(f"model must be a sc.images.MaskedImageModel, got {type(model).__name__}. "
+                        f"Make one with sc.images.MaskedImageModel(generator=torch.Generator().manual_seed(0)).")
+    return model
 
 
 def _linear(n_in, n_out, generator):
@@ -167,7 +173,7 @@ def pretrain_images(model, images, *, ratio, steps, rng, patch=1, batch_size=128
     -------
     losses : ndarray (steps,), the masked MSE at each step
     """
-    images = torch.as_tensor(_check_images(images, size=model.shape))
+    images = torch.as_tensor(_check_images(images, _check_model(model).shape))
     steps = check_int(steps, "steps", minimum=1)
     check_rng(rng)
     optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=1e-4)
@@ -198,7 +204,7 @@ def reconstruct(model, images, mask):
     -------
     ndarray (N, H, W)
     """
-    images = _check_images(images, size=model.shape)
+    images = _check_images(images, _check_model(model).shape)
     mask = check_array(mask, "mask")
     if mask.dtype != bool or mask.shape != images.shape:
         raise ValueError(f"mask must be a bool array of the images' shape {images.shape} (True = hidden), "

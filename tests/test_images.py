@@ -90,3 +90,8 @@ def test_other_bad_input():
         im.MaskedImageModel(generator=0)
     with pytest.raises(ValueError, match="mask must be a bool Tensor with at least one True"):
         im.masked_mse(torch.zeros(1, 8, 8), torch.zeros(1, 8, 8), torch.zeros(1, 8, 8, dtype=torch.bool))
+
+
+def test_a_model_that_is_not_a_masked_image_model():
+    with pytest.raises(TypeError, match="model must be a sc.images.MaskedImageModel, got Linear"):
+        im.pretrain_images(torch.nn.Linear(2, 2), tiny_images(2), ratio=0.5, steps=1, rng=np.random.default_rng(0))
