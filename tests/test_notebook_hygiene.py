@@ -79,3 +79,18 @@ def test_nbval_ignore_is_only_on_cells_that_need_it():
             if cell["cell_type"] == "code" and "NBVAL_IGNORE_OUTPUT" in src:
                 assert re.search(r"plt\.|fig|time|tqdm|train|device|check_environment|version|display|widget|Widget|profile|explore|benchmark|cuda|torchrun|subprocess|%%",
                                  src), f"{path.name}: ignored cell with nothing unstable:\n{src[:200]}"
+
+
+@pytest.mark.parametrize("lesson, explorer, summary", [("01_the_idea", "MaskedWordExplorer", "predicting word"),
+                                                       ("05_masked_images", "ImageMaskExplorer", "pixels hidden")])
+def test_the_explorers_are_in_their_lessons_and_show_their_text_summary(lesson, explorer, summary):
+    """Each explorer sits in its lesson in a cell nbval checks, and its committed output carries
+    the text summary that consoles and static pages show (the widget view beside it)."""
+    cells = [c for c in _load(ROOT / "notebooks" / f"{lesson}.ipynb")["cells"]
+             if c["cell_type"] == "code" and f"sc.widgets.{explorer}(" in "".join(c["source"])]
+    assert len(cells) == 1, f"{lesson}: expected one cell building sc.widgets.{explorer}, found {len(cells)}"
+    src = "".join(cells[0]["source"])
+    assert "NBVAL_IGNORE_OUTPUT" not in src
+    data = cells[0]["outputs"][0]["data"]
+    assert "application/vnd.jupyter.widget-view+json" in data
+    assert summary in "".join(data["text/plain"])
