@@ -13,6 +13,7 @@ ranks); every rank writes ``weights_rank<r>.sha256``, a hash of its final weight
 from __future__ import annotations
 
 import argparse
+import gc
 import hashlib
 import json
 import os
@@ -95,23 +96,42 @@ def main(argv=None):
     except ValueError as err:  # an unknown or absent device: say so without a traceback
         raise SystemExit(f"python -m sslcourse.train: error: {err}") from None
     try:
-        language = ToyLanguage(args.size, seed=args.seed)
-        ids = sample_ids(language, args.sentences, rng=np.random.default_rng(args.seed))  # (N, L), same everywhere
-        ids = shard(ids, rank, world)  # (N / W, L): this rank's own sentences
-        config = EncoderConfig(vocab_size=len(language.vocab), max_length=language.max_length,
-                               width=args.width, depth=args.depth, heads=args.heads, mlp_ratio=args.mlp_ratio)
-        model = TransformerEncoder(config, generator=torch.Generator().manual_seed(args.seed)).to(device)
-        if world > 1:  # same initial weights everywhere: DDP also broadcasts rank 0's
-            model = DistributedDataParallel(model, device_ids=[device.index] if device.type == "cuda" else None)
-        history = train(model, ids, steps=args.steps, batch_size=args.batch_size, lr=args.lr, device=device,
-                        generator=torch.Generator().manual_seed(args.seed + 1 + rank),  # own masks per rank
-                        progress=rank == 0 and not args.quiet)
-        _write(args, model.module if world > 1 else model, language, _mean_over_ranks(history.losses, world),
-               rank, world, device)
+        _train_and_write(args, rank, world, device)
+        if world > 1:
+            dist.barrier()  # leave together, every rank's files written
     finally:
         if world > 1:
-            dist.destroy_process_group()
+            _leave_process_group()
     return 0
+
+
+def _train_and_write(args, rank, world, device):
+    """This rank's training run; the DDP wrapper lives and dies in here."""
+    language = ToyLanguage(args.size, seed=args.seed)
+    ids = sample_ids(language, args.sentences, rng=np.random.default_rng(args.seed))  # (N, L), same everywhere
+    ids = shard(ids, rank, world)  # (N / W, L): this rank's own sentences
+    config = EncoderConfig(vocab_size=len(language.vocab), max_length=language.max_length,
+                           width=args.width, depth=args.depth, heads=args.heads, mlp_ratio=args.mlp_ratio)
+    model = TransformerEncoder(config, generator=torch.Generator().manual_seed(args.seed)).to(device)
+    if world > 1:  # same initial weights everywhere: DDP also broadcasts rank 0's
+        model = DistributedDataParallel(model, device_ids=[device.index] if device.type == "cuda" else None)
+    history = train(model, ids, steps=args.steps, batch_size=args.batch_size, lr=args.lr, device=device,
+                    generator=torch.Generator().manual_seed(args.seed + 1 + rank),  # own masks per rank
+                    progress=rank == 0 and not args.quiet)
+    _write(args, model.module if world > 1 else model, language, _mean_over_ranks(history.losses, world),
+           rank, world, device)
+
+
+def _leave_process_group():
+    """Destroy the process group once nothing else holds it.
+
+    Gloo's worker threads let go of a collective's tensors a moment after it returns. A process
+    that exits while a worker still holds some aborts ("terminate called without an active
+    exception", about one run in twenty here). So the DDP wrapper, which holds the group, is
+    collected first, then the group is destroyed, with its threads, before Python shuts down.
+    """
+    gc.collect()
+    dist.destroy_process_group()
 
 
 def _write(args, model, language, losses, rank, world, device):
