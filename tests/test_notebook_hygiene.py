@@ -82,6 +82,7 @@ def test_nbval_ignore_is_only_on_cells_that_need_it():
 
 
 @pytest.mark.parametrize("lesson, explorer, summary", [("01_the_idea", "MaskedWordExplorer", "predicting word"),
+                                                       ("04_pytorch_and_gpu", "MaskedWordExplorer", "predicting word"),
                                                        ("05_masked_images", "ImageMaskExplorer", "pixels hidden")])
 def test_the_explorers_are_in_their_lessons_and_show_their_text_summary(lesson, explorer, summary):
     """Each explorer sits in its lesson in a cell nbval checks, and its committed output carries
