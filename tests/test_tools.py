@@ -39,3 +39,35 @@ def test_benchmark_report_flags_budget_overruns():
     assert "| a.ipynb | 12.0 | 300 | yes |" in text
     assert "| b.ipynb | 75.0 | 200 | NO |" in text
     assert "| **all** | **87.0** | | yes |" in text
+
+
+def _course():
+    spec = importlib.util.spec_from_file_location("course", ROOT / "course.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+course = _course()
+
+
+def test_same_kernels_only_on_x86_64_cpus_with_avx2():
+    assert course.same_kernels_env("x86_64", {"fma", "avx2", "avx512f"}) == course.SAME_KERNELS
+    assert course.same_kernels_env("AMD64", {"avx2"}) == course.SAME_KERNELS  # Windows spells it so
+    assert course.same_kernels_env("x86_64", {"sse4_2", "avx"}) == {}  # no AVX2: leave the defaults
+    assert course.same_kernels_env("arm64", {"avx2"}) == {}
+
+
+def test_commands_run_by_course_py_use_the_avx2_kernels():
+    """What lab, test, execute and benchmark start (kernels included) computes with AVX2 kernels."""
+    import subprocess
+
+    if not course.same_kernels_env():
+        pytest.skip("not an x86-64 CPU with AVX2: the library defaults are kept")
+    probe = ("import threadpoolctl, torch; print(torch.backends.cpu.get_cpu_capability(), "
+             "sorted({i.get('architecture') for i in threadpoolctl.threadpool_info() if i['internal_api'] == 'openblas'}))")
+    env = course._env()
+    for name in course.SAME_KERNELS:  # what a user set stays, so test the defaults here
+        env[name] = course.SAME_KERNELS[name]
+    done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=120)
+    assert done.stdout.split(None, 1) == ["AVX2", "['Haswell']\n"], done.stderr
