@@ -54,9 +54,13 @@ def _cpu_flags():
         elif sys.platform == "darwin":
             text = subprocess.run(["sysctl", "-n", "machdep.cpu.leaf7_features"], capture_output=True,
                                   text=True).stdout
+        elif os.name == "nt":  # 40 = PF_AVX2_INSTRUCTIONS_AVAILABLE
+            import ctypes
+
+            text = "avx2" if ctypes.windll.kernel32.IsProcessorFeaturePresent(40) else ""
         else:
             return set()
-    except OSError:
+    except (OSError, AttributeError):
         return set()
     return set(text.lower().split())
 

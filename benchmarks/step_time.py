@@ -35,7 +35,9 @@ def machine():
         cpu = names[0] if names else cpu
     gpu = torch.cuda.get_device_name(0) if torch.cuda.is_available() else "none"
     load = f", load average {os.getloadavg()[0]:.1f} while measuring" if hasattr(os, "getloadavg") else ""
-    return (f"{os.cpu_count()} cores ({cpu}), GPU {gpu}, torch {torch.__version__}, numpy {np.__version__}, "
+    kernels = torch.backends.cpu.get_cpu_capability()  # AVX2 under course.py on x86-64 (SAME_KERNELS)
+    return (f"{os.cpu_count()} cores ({cpu}), CPU kernels {kernels}, GPU {gpu}, torch {torch.__version__}, "
+            f"numpy {np.__version__}, "
             f"Python {platform.python_version()}, {platform.system()}{load}")
 
 

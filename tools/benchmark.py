@@ -49,14 +49,15 @@ def machine():
         import torch
 
         threads = torch.get_num_threads()
+        kernels = torch.backends.cpu.get_cpu_capability()  # AVX2 under course.py on x86-64 (SAME_KERNELS)
         gpu = torch.cuda.get_device_name(0) if torch.cuda.is_available() else "none"
     except ImportError:
-        threads, gpu = "?", "?"
+        threads, gpu, kernels = "?", "?", "?"
     cpu = platform.processor() or platform.machine()
     if Path("/proc/cpuinfo").exists():
         names = [l.split(":", 1)[1].strip() for l in Path("/proc/cpuinfo").read_text().splitlines() if l.startswith("model name")]
         cpu = names[0] if names else cpu
-    return (f"{os.cpu_count()} cores ({cpu}), torch threads {threads}, GPU {gpu}, "
+    return (f"{os.cpu_count()} cores ({cpu}), torch threads {threads}, CPU kernels {kernels}, GPU {gpu}, "
             f"Python {platform.python_version()}, {platform.system()}")
 
 
