@@ -38,46 +38,10 @@ def _fingerprint():
     return h.hexdigest()
 
 
-# AVX-512 kernels round differently from AVX2 ones, and a model trained for a thousand steps
-# carries the difference into the second decimal. The committed outputs are made with AVX2
-# kernels; on any x86-64 CPU that has AVX2 these settings make torch, MKL, oneDNN and OpenBLAS
-# use them, so nbval sees the same numbers there. A setting already in the environment wins.
-SAME_KERNELS = {"ATEN_CPU_CAPABILITY": "avx2", "MKL_CBWR": "AVX2", "ONEDNN_MAX_CPU_ISA": "AVX2",
-                "OPENBLAS_CORETYPE": "Haswell"}
-
-
-def _cpu_flags():
-    """The CPU's feature flags (lower case) where we can read them cheaply, else an empty set."""
-    try:
-        if sys.platform.startswith("linux"):
-            text = Path("/proc/cpuinfo").read_text()
-        elif sys.platform == "darwin":
-            text = subprocess.run(["sysctl", "-n", "machdep.cpu.leaf7_features"], capture_output=True,
-                                  text=True).stdout
-        elif os.name == "nt":  # 40 = PF_AVX2_INSTRUCTIONS_AVAILABLE
-            import ctypes
-
-            text = "avx2" if ctypes.windll.kernel32.IsProcessorFeaturePresent(40) else ""
-        else:
-            return set()
-    except (OSError, AttributeError):
-        return set()
-    return set(text.lower().split())
-
-
-def same_kernels_env(machine=None, flags=None):
-    """``SAME_KERNELS`` on an x86-64 CPU with AVX2, else nothing (other CPUs round their own way)."""
-    machine = (machine or platform.machine()).lower()
-    flags = _cpu_flags() if flags is None else flags
-    return dict(SAME_KERNELS) if machine in ("x86_64", "amd64") and "avx2" in flags else {}
-
-
 def _env():
     """The environment for commands run inside .venv (its bin first on PATH, for kernels)."""
     env = dict(os.environ, VIRTUAL_ENV=str(VENV), PYTHONNOUSERSITE="1")
     env["PATH"] = str(BIN) + os.pathsep + env.get("PATH", "")
-    for name, value in same_kernels_env().items():
-        env.setdefault(name, value)
     return env
 
 

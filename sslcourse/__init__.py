@@ -6,7 +6,8 @@ numpy lessons start fast.
 """
 import importlib
 
-from . import baselines, data, masking, nn_numpy, tasks
+from . import baselines, claims, data, masking, nn_numpy, tasks
+from .claims import claim, claim_true
 from .env import check_environment, default_device, seed_everything
 
 __version__ = "0.1.0"
@@ -37,5 +38,5 @@ def __dir__():
     return sorted(list(globals()) + list(_LAZY))
 
 
-__all__ = ["baselines", "check_environment", "data", "default_device", "masking", "nn_numpy",
+__all__ = ["baselines", "check_environment", "claim", "claim_true", "claims", "data", "default_device", "masking", "nn_numpy",
            "seed_everything", "tasks", *_LAZY]
