@@ -85,9 +85,27 @@ def check_environment():
     for module, (dist, minimum) in REQUIREMENTS.items():
         ok &= _check_package(module, dist, minimum)
     device = default_device()
+    works, why = _device_works(device)
     hint = "" if device != "cpu" else "; no GPU found, which is fine: every lesson runs on CPU"
-    print(f"[OK] device: {describe_device(device)}{hint}")
-    return bool(ok)
+    if works:
+        print(f"[OK] device: {describe_device(device)}, a small matrix product ran there{hint}")
+    else:
+        print(f"[FAIL] device: {describe_device(device)} is found but a small matrix product failed there "
+              f"({why}): run the README's set-up command again, or use device='cpu'")
+    return bool(ok and works)
+
+
+def _device_works(device):
+    """(True, "") when a 2x2 matrix product on ``device`` gives the right answer, else (False, why)."""
+    torch = _try_import("torch")
+    if torch is None:
+        return True, ""  # reported above as a missing package
+    try:
+        a = torch.ones(2, 2, device=device)
+        right = bool(((a @ a).cpu() == 2).all())
+    except Exception as err:  # a driver or build problem shows up as any kind of error: report it
+        return False, f"{type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}"
+    return right, "" if right else "wrong result"
 
 
 def _check_package(module, dist, minimum):

@@ -46,7 +46,7 @@ def browser_or_skip():
     """Playwright's sync API, or skip saying what is missing."""
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed: run python3 course.py setup")
     if not os.path.exists(CHROMIUM):
-        pytest.skip(f"{CHROMIUM} not found: install Debian's chromium (python3 course.py setup does, as root)")
+        pytest.skip(f"{CHROMIUM} not found: install Debian's chromium (python3 course.py test does, as root)")
     return sync_api
 
 

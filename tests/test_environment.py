@@ -91,3 +91,47 @@ def test_readme_quick_start_is_exactly_the_two_commands_and_ci_runs_the_test_one
     commands = [l for l in block.splitlines() if l.strip() and not l.strip().startswith("#")]
     assert commands == ["python3 course.py lab", "python3 course.py test"]
     assert "python3 course.py test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_check_environment_fails_when_the_device_cannot_compute(monkeypatch, capsys):
+    import sslcourse.env as env
+
+    monkeypatch.setattr(env, "_device_works", lambda device: (False, "RuntimeError: no kernel image"))
+    assert sc.check_environment() is False
+    last = capsys.readouterr().out.splitlines()[-1]
+    assert last.startswith("[FAIL] device: cpu (")
+    assert "small matrix product failed there (RuntimeError: no kernel image)" in last
+
+
+PLATFORMS = {  # PEP 508 marker environments of the machines learners bring
+    "linux": dict(sys_platform="linux", platform_machine="x86_64", python_version="3.11"),
+    "linux-py310": dict(sys_platform="linux", platform_machine="x86_64", python_version="3.10"),
+    "linux-arm": dict(sys_platform="linux", platform_machine="aarch64", python_version="3.12"),
+    "apple-silicon": dict(sys_platform="darwin", platform_machine="arm64", python_version="3.13"),
+    "intel-mac": dict(sys_platform="darwin", platform_machine="x86_64", python_version="3.12"),
+    "windows": dict(sys_platform="win32", platform_machine="AMD64", python_version="3.11"),
+}
+
+
+def _pins(environment):
+    from packaging.requirements import Requirement
+
+    pins = {}
+    for line in (ROOT / "constraints.txt").read_text().splitlines():
+        if "==" not in line or line.startswith("#"):
+            continue
+        req = Requirement(line)
+        if req.marker is None or req.marker.evaluate(environment):
+            assert req.name not in pins, f"two pins of {req.name} apply on {environment}"
+            pins[req.name] = str(req.specifier)
+    return pins
+
+
+@pytest.mark.parametrize("name", sorted(PLATFORMS))
+def test_constraints_pin_each_package_once_on_every_platform(name):
+    pins = _pins(PLATFORMS[name])
+    assert set(_pyproject_requirements()) <= set(pins)
+    if name == "intel-mac":
+        assert (pins["torch"], pins["numpy"]) == ("==2.2.2", "==1.26.4")
+    else:
+        assert pins["torch"] == "==2.13.0" and pins["numpy"].startswith("==2.")

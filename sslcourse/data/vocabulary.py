@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import numpy as np
 
@@ -10,8 +11,22 @@ MASK = "<mask>"
 UNK = "<unk>"
 SPECIALS = (PAD, MASK, UNK)
 
-_SENTENCE_END = re.compile(r"[.!?]+")
-_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
+_SENTENCE_END = re.compile(r"[.!?\u3002\uff01\uff1f\u061f\u0964]+")  # also 。！？ (CJK), ؟ (Arabic), । (Hindi)
+
+
+def _mark_ranges():
+    """A regex class body of the combining marks (Mn, Mc, Me) of the Basic Multilingual Plane."""
+    marks = [c for c in range(0x300, 0x10000) if unicodedata.category(chr(c))[0] == "M"]
+    ranges, start = [], marks[0]
+    for prev, cur in zip(marks, marks[1:] + [None]):
+        if cur != prev + 1:
+            ranges.append(f"{re.escape(chr(start))}-{re.escape(chr(prev))}" if prev > start else re.escape(chr(start)))
+            start = cur
+    return "".join(ranges)
+
+
+_LETTER, _MARKS = r"[^\W\d_]", f"[{_mark_ranges()}]*"  # a letter of any script; accents that follow it
+_WORD = re.compile(rf"{_LETTER}{_MARKS}(?:(?:{_LETTER}|['\u2019]{_LETTER}){_MARKS})*")
 
 
 def tokenize(text):
@@ -25,12 +40,14 @@ def tokenize(text):
     Returns
     -------
     list of list of str
-        One list of words per sentence; sentences end at ``.``, ``!`` or ``?``.
+        One list of words per sentence; sentences end at ``.``, ``!`` or ``?`` (and their CJK,
+        Arabic and Devanagari forms). A word is a run of letters of any script with its accents
+        (text is NFC-normalised first) and inner apostrophes: "café", "naïve", "λόγος", "don't".
     """
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, got {type(text).__name__}.")
     sentences = []
-    for chunk in _SENTENCE_END.split(text.lower()):
+    for chunk in _SENTENCE_END.split(unicodedata.normalize("NFC", text).lower()):
         words = _WORD.findall(chunk)
         if words:
             sentences.append(words)
