@@ -49,7 +49,7 @@ def machine():
         import torch
 
         threads = torch.get_num_threads()
-        kernels = torch.backends.cpu.get_cpu_capability()  # AVX2 under course.py on x86-64 (SAME_KERNELS)
+        kernels = torch.backends.cpu.get_cpu_capability()  # what torch picked on this CPU (nothing is pinned)
         gpu = torch.cuda.get_device_name(0) if torch.cuda.is_available() else "none"
     except ImportError:
         threads, gpu, kernels = "?", "?", "?"
