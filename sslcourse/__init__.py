@@ -26,6 +26,7 @@ _LAZY = {
     "bias": "08: bias in, bias out",
     "grammar": "08: name the error (where pretraining is the difference)",
     "gpt": "09: next-token prediction",
+    "instruct": "09: fine-tuning the GPT to a behaviour",
 }
 
 
