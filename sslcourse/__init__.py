@@ -24,7 +24,7 @@ _LAZY = {
     "pretrain": "06-07: pretrained text features",
     "topics": "08: sentence topics",
     "bias": "08: bias in, bias out",
-    "grammar": "08: name the error (where pretraining is the difference)",
+    "proofreading": "08: name the error (where pretraining is the difference)",
     "gpt": "09: next-token prediction",
     "instruct": "09: fine-tuning the GPT to a behaviour",
 }
