@@ -15,7 +15,7 @@ import torch
 from torch import nn
 
 from ._validation import check_array, check_int, check_rng
-from .train.evaluate import cpu_threads
+from .threads import cpu_threads
 
 __all__ = ["Classifier", "DrawScores", "LabelEfficiency", "accuracy", "extract_features",
            "fine_tune", "label_efficiency", "linear_probe", "plot_label_efficiency",

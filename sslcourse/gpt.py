@@ -23,10 +23,10 @@ import torch
 from ._validation import check_array, check_int, check_ratio
 from .data.bayes import BayesLimit
 from .data.vocabulary import SPECIALS, Vocabulary
-from .nn_torch.masking import check_generator
+from .nn_torch.checks import check_generator
 from .nn_torch.transformer import EncoderConfig, TransformerEncoder
 from .train import History, resolve_device, training_step
-from .train.evaluate import cpu_threads
+from .threads import cpu_threads
 
 __all__ = ["causal_mask", "gpt_config", "next_token_batch", "next_token_proba", "next_word_limit",
            "next_word_posterior", "next_word_posteriors", "sample", "softmax_with_temperature",

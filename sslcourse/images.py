@@ -14,7 +14,7 @@ from torch import nn
 
 from ._validation import check_array, check_int, check_rng
 from .masking import patch_mask, random_mask, unpatchify
-from .train.evaluate import cpu_threads
+from .threads import cpu_threads
 
 __all__ = ["MaskedImageModel", "masked_mse", "pretrain_images", "reconstruct", "hide_pixels",
            "show_reconstructions"]
@@ -156,7 +156,7 @@ def pretrain_images(model, images, *, ratio, steps, rng, patch=1, batch_size=128
     """Train ``model`` in place to fill in hidden pixels, with AdamW.
 
     Each step draws a batch of images and a fresh mask from ``rng``. It runs on one CPU thread
-    (``sc.train.evaluate.cpu_threads``): faster for so small a model, and the same numbers on
+    (``sc.threads.cpu_threads``): faster for so small a model, and the same numbers on
     every machine.
 
     Parameters

@@ -16,8 +16,8 @@ from torch import nn
 
 from ._validation import check_array, check_int, check_ratio, check_rng
 from .data.lexicon import ANIMALS, PEOPLE, PLACES, TOPIC_NOUNS
-from .nn_torch.masking import check_generator
-from .nn_torch.models import ContextModel, check_ids
+from .nn_torch.checks import check_generator, check_ids
+from .nn_torch.models import ContextModel
 from .train import predict_proba
 
 __all__ = ["TopicClassifier", "fine_tune", "hidden_features", "label_draw", "predict_topics",

@@ -15,27 +15,10 @@ import torch.nn.functional as F
 from torch import nn
 
 from .._validation import check_int
-from .layers import attention, check_tensor
-from .masking import check_generator
+from .checks import check_generator, check_ids
+from .layers import attention
 
-__all__ = ["ContextModel", "Encoder", "check_ids", "twin"]
-
-
-def check_ids(ids, *, vocab_size, length, device):
-    """Check a batch of ids for a model: int Tensor (N, L <= length), ids in [0, V), on ``device``."""
-    check_tensor(ids, "ids", ndim=2, kind="int", device=device)
-    if ids.shape[1] > length:
-        raise ValueError(
-            f"ids must have at most length = {length} positions, got shape {tuple(ids.shape)}. "
-            f"Build the model with length={ids.shape[1]} or shorten the sentences."
-        )
-    if ids.numel() and (ids.min() < 0 or ids.max() >= vocab_size):
-        bad = int(ids[(ids < 0) | (ids >= vocab_size)][0])
-        raise ValueError(
-            f"ids holds {bad}, outside the model's vocabulary of vocab_size = {vocab_size} words. "
-            f"Build the model with vocab_size=len(language.vocab) of the data's vocabulary."
-        )
-    return ids
+__all__ = ["ContextModel", "Encoder", "twin"]
 
 
 class _MaskedModel(nn.Module):

@@ -16,8 +16,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .masking import check_generator
-from .models import check_ids
+from .checks import check_generator, check_ids
 
 __all__ = ["EncoderConfig", "TransformerEncoder"]
 

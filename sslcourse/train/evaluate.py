@@ -1,41 +1,15 @@
 """Scoring a torch model on the fill-in-the-blank task, against the same Bayes limit as numpy's."""
 from __future__ import annotations
 
-import contextlib
-
 import numpy as np
 import torch
 from torch.nn.parallel import DistributedDataParallel
 
 from .._validation import check_array, check_int, check_mask
 from ..tasks import FillInTask, score
+from ..threads import cpu_threads
 
 __all__ = ["cpu_threads", "evaluate", "predict_proba", "unwrap"]
-
-
-@contextlib.contextmanager
-def cpu_threads(n):
-    """Run torch's CPU ops, and numpy's BLAS, on ``n`` threads inside the block (None: leave them).
-
-    The course's models are so small that threads cost more than they give (on a busy 2-core
-    machine, several times more), and one thread makes the numbers the same bit for bit
-    whatever the machine's thread count: the twin of ``sc.nn_numpy.train``'s one BLAS thread.
-    """
-    if n is None:
-        yield
-        return
-    n, before = check_int(n, "threads", minimum=1), torch.get_num_threads()
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # numpy's BLAS keeps its threads
-        threadpool_limits = None
-    blas = contextlib.nullcontext() if threadpool_limits is None else threadpool_limits(n, user_api="blas")
-    torch.set_num_threads(n)
-    try:
-        with blas:
-            yield
-    finally:
-        torch.set_num_threads(before)
 
 
 def unwrap(model):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import math
 import time
-from dataclasses import astuple, dataclass, field
+from dataclasses import astuple
 
 import numpy as np
 import torch
@@ -18,31 +18,18 @@ from torch.nn.parallel import DistributedDataParallel
 
 from .._validation import check_int, check_ratio
 from ..env import default_device
-from ..nn_numpy.train import History as _NumpyHistory
+from ..history import History
 from ..nn_torch.layers import softmax_cross_entropy
-from ..nn_torch.masking import bert_mask, check_generator
+from ..nn_torch.checks import check_generator
+from ..nn_torch.masking import bert_mask
 from ..tasks import FillInTask
-from .evaluate import cpu_threads, evaluate, unwrap
+from ..threads import cpu_threads
+from .evaluate import evaluate, unwrap
 
 __all__ = ["History", "adamw", "resolve_device", "train", "training_step"]
 
 DEVICES = ("cpu", "cuda", "cuda:<index>", "mps")
 AMP = ("auto", "bf16", "off")
-
-
-@dataclass(frozen=True, repr=False)
-class History(_NumpyHistory):
-    """What happened during training (as ``sc.nn_numpy.train.History``), plus where and how long.
-
-    Attributes
-    ----------
-    losses, eval_steps, eval_accuracy, eval_cross_entropy : as in ``sc.nn_numpy.train.History``
-    device : str, where it trained (left out of the repr: it differs from machine to machine)
-    seconds : float, the wall time of the loop
-    """
-
-    device: str = field(default="cpu", compare=False)
-    seconds: float = field(default=0.0, compare=False)
 
 
 def _available():

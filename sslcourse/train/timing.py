@@ -22,7 +22,7 @@ from ..nn_numpy.layers import softmax_cross_entropy as np_loss
 from ..nn_numpy.optim import Adam
 from ..nn_torch.models import twin
 from ..nn_torch.transformer import EncoderConfig, TransformerEncoder
-from .evaluate import cpu_threads
+from ..threads import cpu_threads
 from .loop import adamw, training_step
 
 __all__ = ["PEAK_BF16_FLOPS", "SCALE_UP", "Throughput", "compare_step_times", "flops_per_token", "mfu",
