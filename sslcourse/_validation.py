@@ -83,7 +83,8 @@ def check_mask(mask, name, shape):
         )
     if tuple(mask.shape) != tuple(shape):
         raise ValueError(
-            f"{name} must have shape {tuple(shape)} to match the data, got {mask.shape}."
+            f"{name} must have shape {tuple(shape)} to match the data, got {mask.shape}. "
+            f"Build it from the data, for example np.zeros(data.shape, dtype=bool)."
         )
     return mask
 
@@ -154,7 +155,7 @@ def check_number(value, name, *, positive=False, minimum=None, fix=None):
         raise ValueError(f"{name} must be a finite number, got {value!r}. "
                          f"{fix or 'Look where it was computed: a division by zero or an overflow.'}")
     if positive and not value > 0:
-        raise ValueError(f"{name} must be > 0, got {value!r}. {fix or f'Pass a positive {name}.'}")
+        raise ValueError(f"{name} must be a positive number, got {value!r}. {fix or f'Pass a positive {name}.'}")
     if minimum is not None and value < minimum:
         raise ValueError(f"{name} must be at least {minimum}, got {value!r}. "
                          f"{fix or f'Pass {name}={minimum} or more.'}")
@@ -191,7 +192,10 @@ def check_language(language, name="language"):
 
 def check_sentences(sentences, name="sentences"):
     """Check a non-empty list of sentences, each a list of str; returns a list."""
-    if isinstance(sentences, str) or not isinstance(sentences, (list, tuple)) or not sentences \
+    if isinstance(sentences, (list, tuple)) and not sentences:
+        raise ValueError(f"{name} must be a non-empty list of sentences, got an empty one. "
+                         f"Make them with language.sample(n, rng=rng).")
+    if isinstance(sentences, str) or not isinstance(sentences, (list, tuple)) \
             or not all(isinstance(s, (list, tuple)) and all(isinstance(w, str) for w in s) for s in sentences):
         raise TypeError(f"{name} must be a non-empty list of sentences, each a list of words (str), "
                         f"got {_short(sentences)}. Make them with language.sample(n, rng=rng), or split "

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import check_array, check_int, check_rng
+from ._validation import check_array, check_finite, check_int, check_rng
 from .threads import blas_threads
 
 __all__ = ["ClusterScore", "KMeansResult", "assign", "cluster_scores", "inertia", "kmeans",
@@ -24,7 +24,7 @@ def _check_points(x, name="x"):
             f"{name} must be a 2-D array (N points, D features), got shape {x.shape}. "
             f"Flatten each item first, for example {name}.reshape(len({name}), -1)."
         )
-    return x.astype(np.float64, copy=False)
+    return check_finite(x.astype(np.float64, copy=False), name)
 
 
 def _check_k(k, n_points):

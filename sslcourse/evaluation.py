@@ -7,14 +7,16 @@ D features, K classes.
 from __future__ import annotations
 
 import copy
-import numbers
 from dataclasses import dataclass
 
 import numpy as np
 import torch
 from torch import nn
 
-from ._validation import check_array, check_int, check_rng
+from ._validation import check_array, check_int, check_number, check_ratio, check_rng
+from .nn_torch.checks import as_float_tensor, check_generator, check_module
+from .nn_torch.inference import evaluating
+from .nn_torch.step import optimizer_step
 from .threads import cpu_threads
 
 __all__ = ["Classifier", "DrawScores", "LabelEfficiency", "accuracy", "extract_features",
@@ -27,7 +29,7 @@ def _check_labels(labels, name="labels"):
 
 
 def _check_pair(features, labels, fname, lname):
-    features = check_array(features, fname, ndim=2, dtype_kind="fiub")
+    features = check_array(features, fname, ndim=2, dtype_kind="fiub", finite=True)
     labels = _check_labels(labels, lname)
     if len(features) != len(labels):
         raise ValueError(f"{fname} and {lname} must have the same length (one label per row), got "
@@ -50,8 +52,7 @@ def split_indices(labels, *, test_fraction=0.5, rng):
     """
     labels = _check_labels(labels)
     check_rng(rng)
-    if not isinstance(test_fraction, numbers.Real) or not 0 < test_fraction < 1:
-        raise ValueError(f"test_fraction must be a number in (0, 1), got {test_fraction!r}. Try 0.5.")
+    test_fraction = check_ratio(test_fraction, "test_fraction", fix="Try test_fraction=0.5.")
     test = []
     for c in np.unique(labels):
         members = rng.permutation(np.flatnonzero(labels == c))
@@ -105,6 +106,7 @@ def linear_probe(train_features, train_labels, test_features, test_labels, *, C=
     -------
     float, the fraction of test items classified right
     """
+    C = check_number(C, "C", positive=True, fix="C is scikit-learn's inverse penalty: try C=1.0.")
     x, y = _check_pair(train_features, train_labels, "train_features", "train_labels")
     xt, yt = _check_pair(test_features, test_labels, "test_features", "test_labels")
     if xt.shape[1] != x.shape[1]:
@@ -119,16 +121,20 @@ def linear_probe(train_features, train_labels, test_features, test_labels, *, C=
 
 def extract_features(model, x, *, batch_size=1024):
     """Run ``model.features`` on ``x`` without gradients; return a numpy array (N, D)."""
-    if not hasattr(model, "features"):
-        raise TypeError(f"model must have a .features(x) method, got {type(model).__name__}. "
-                        f"Pass a model of sc.images, or wrap yours.")
-    was_training = model.training
-    model.eval()
-    x = torch.as_tensor(np.asarray(x), dtype=torch.float32)
-    with torch.no_grad(), cpu_threads(1):
+    check_module(model, attrs=("features",), make="Pass a model of sc.images, or wrap yours.")
+    x = _inputs(x)
+    batch_size = check_int(batch_size, "batch_size", minimum=1)
+    with evaluating(model), cpu_threads(1):
         out = torch.cat([model.features(x[i:i + batch_size]) for i in range(0, len(x), batch_size)])
-    model.train(was_training)
     return out.numpy().astype(np.float64)
+
+
+def _inputs(x, name="x"):
+    x = as_float_tensor(x, name)
+    if x.dim() < 2 or not len(x):
+        raise ValueError(f"{name} must be a non-empty batch (N, ...), got shape {tuple(x.shape)}. "
+                         f"For one item use {name}[None].")
+    return x
 
 
 class Classifier(nn.Module):
@@ -143,15 +149,29 @@ class Classifier(nn.Module):
 
     def __init__(self, backbone, n_classes, *, generator):
         super().__init__()
+        check_module(backbone, "backbone", attrs=("features", "n_features"),
+                     make="Pass a model of sc.images (MaskedImageModel), or give yours .features and .n_features.")
+        check_generator(generator)
         self.backbone = backbone
-        D, K = backbone.n_features, check_int(n_classes, "n_classes", minimum=2)
-        self.head = nn.Linear(D, K)
-        with torch.no_grad():
-            self.head.weight.copy_(torch.randn(K, D, generator=generator) * D**-0.5)
-            self.head.bias.zero_()
+        D, K = check_int(backbone.n_features, "backbone.n_features", minimum=1), check_int(n_classes, "n_classes", minimum=2)
+        self.head = nn.Linear(D, K, device="meta")  # no draw from torch's global RNG: the weights come next
+        self.head.weight = nn.Parameter(torch.randn(K, D, generator=generator) * D**-0.5)
+        self.head.bias = nn.Parameter(torch.zeros(K))
 
     def forward(self, x):
         return self.head(self.backbone.features(x))  # (N, D) -> (N, K)
+
+
+def _check_xy(x, y):
+    x, y = _inputs(x), _check_labels(y, "y")
+    if len(x) != len(y):
+        raise ValueError(f"x and y must have the same length, got {len(x)} and {len(y)}. "
+                         f"Index both with the same indices.")
+    return x, y
+
+
+def _check_classifier(model):
+    return check_module(model, make="Pass an nn.Module x -> logits (N, K), for example sc.evaluation.Classifier.")
 
 
 def train_classifier(model, x, y, *, steps=100, lr=1e-3):
@@ -167,19 +187,15 @@ def train_classifier(model, x, y, *, steps=100, lr=1e-3):
     -------
     model, trained in place
     """
-    y = _check_labels(y, "y")
-    if len(x) != len(y):
-        raise ValueError(f"x and y must have the same length, got {len(x)} and {len(y)}. "
-                         f"Index both with the same indices.")
-    xt, yt = torch.as_tensor(np.asarray(x), dtype=torch.float32), torch.as_tensor(y)
+    _check_classifier(model)
+    xt, y = _check_xy(x, y)
+    steps, lr = check_int(steps, "steps", minimum=1), check_number(lr, "lr", positive=True)
+    yt = torch.as_tensor(y)
     optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.0)
     model.train()
     with cpu_threads(1):  # one thread: faster for these small models, the same numbers everywhere
-        for _ in range(check_int(steps, "steps", minimum=1)):
-            loss = nn.functional.cross_entropy(model(xt), yt)
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
+        for _ in range(steps):
+            optimizer_step(optimizer, nn.functional.cross_entropy(model(xt), yt))
     return model
 
 
@@ -189,8 +205,11 @@ def fine_tune(pretrained, x, y, *, n_classes, generator, steps=50, lr=2e-4):
     small learning rate. Starting from the probe keeps a random head from wrecking the pretrained
     features (linear probing then fine-tuning, Kumar et al., 2022). ``pretrained`` is unchanged.
     """
-    model = Classifier(copy.deepcopy(pretrained), n_classes, generator=generator)
+    check_module(pretrained, "pretrained", attrs=("features", "n_features"),
+                 make="Pass a pretrained model of sc.images (MaskedImageModel).")
+    _check_xy(x, y)
     y = _check_labels(y, "y")
+    model = Classifier(copy.deepcopy(pretrained), n_classes, generator=generator)
     probe = _fit_probe(extract_features(model.backbone, x), y, 1.0)
     coef, bias = probe.coef_, probe.intercept_  # (K, D), (K,); one row for two classes
     if len(probe.classes_) == 2:
@@ -204,11 +223,11 @@ def fine_tune(pretrained, x, y, *, n_classes, generator, steps=50, lr=2e-4):
 
 
 def accuracy(model, x, y):
-    """Fraction of (x, y) that ``model`` (x -> logits) classifies right."""
-    y = _check_labels(y, "y")
-    model.eval()
-    with torch.no_grad(), cpu_threads(1):
-        pred = model(torch.as_tensor(np.asarray(x), dtype=torch.float32)).argmax(dim=1).numpy()
+    """Fraction of (x, y) that ``model`` (x -> logits) classifies right (its mode is left as it was)."""
+    _check_classifier(model)
+    xt, y = _check_xy(x, y)
+    with evaluating(model), cpu_threads(1):
+        pred = model(xt).argmax(dim=1).numpy()
     return float((pred == y).mean())
 
 
@@ -298,6 +317,10 @@ def label_efficiency(methods, labels, *, ks, draws=10, rng, pool=None):
     if not isinstance(methods, dict) or not methods or not all(callable(f) for f in methods.values()):
         raise TypeError("methods must be a non-empty dict name -> function(indices) -> accuracy, got "
                         f"{type(methods).__name__}. Wrap each method in a function of the labelled indices.")
+    if isinstance(ks, (str, bytes)) or not isinstance(ks, (list, tuple, range, np.ndarray)) or not len(ks):
+        raise TypeError(f"ks must be a non-empty list of labelled examples per class, got {type(ks).__name__}. "
+                        f"Pass ks=(1, 5, 20), say.")
+    ks = [check_int(k, "k in ks", minimum=1) for k in ks]
     scores = {(m, k): [] for k in ks for m in methods}
     for k in ks:
         for _ in range(draws):

@@ -20,10 +20,11 @@ import time
 import numpy as np
 import torch
 
-from ._validation import check_array, check_int, check_ratio
+from ._validation import check_array, check_int, check_language, check_number, check_ratio, check_sentences
 from .data.bayes import BayesLimit
 from .data.vocabulary import SPECIALS, Vocabulary
 from .nn_torch.checks import check_generator
+from .nn_torch.inference import evaluating
 from .nn_torch.transformer import EncoderConfig, TransformerEncoder
 from .train import History, resolve_device, training_step
 from .threads import cpu_threads
@@ -41,6 +42,7 @@ def causal_mask(L):
 
 def gpt_config(language, *, width=64, depth=2, heads=4):
     """An ``EncoderConfig`` with ``causal=True`` sized for ``language`` (one extra position for the start marker)."""
+    check_language(language)
     return EncoderConfig(vocab_size=len(language.vocab), max_length=language.max_length + 1,
                          width=width, depth=depth, heads=heads, causal=True,
                          pad_id=Vocabulary.pad_id, mask_id=Vocabulary.mask_id)
@@ -60,6 +62,7 @@ def next_token_batch(ids, *, pad_id=0):
     mask : bool ndarray (N, L + 1), True at the n + 1 scored positions of each sentence (its words and its end)
     """
     ids = check_array(ids, "ids", ndim=2, dtype_kind="iu")
+    pad_id = check_int(pad_id, "pad_id", minimum=0)
     N, L = ids.shape
     marker = np.full((N, 1), pad_id, dtype=ids.dtype)
     inputs = np.concatenate([marker, ids], axis=1)  # (N, L + 1)
@@ -85,9 +88,7 @@ def train_gpt(model, ids, *, steps, generator, batch_size=128, lr=3e-3, device="
     -------
     sc.train.History, the loss (nats per predicted word) of every step
     """
-    if not isinstance(model, TransformerEncoder) or not model.config.causal:
-        raise TypeError(f"model must be a TransformerEncoder built with causal=True (sc.gpt.gpt_config), "
-                        f"got {type(model).__name__}{'' if not hasattr(model, 'config') else ' with causal=False'}.")
+    _check_causal(model)
     steps, batch_size = check_int(steps, "steps", minimum=1), check_int(batch_size, "batch_size", minimum=1)
     lr, device = check_ratio(lr, "lr", high=math.inf), resolve_device(device)
     check_generator(generator)
@@ -114,17 +115,24 @@ def train_gpt(model, ids, *, steps, generator, batch_size=128, lr=3e-3, device="
     return History(tuple(torch.stack(losses).tolist()), device=str(device), seconds=time.perf_counter() - start)
 
 
-@torch.no_grad()
 def next_token_proba(model, inputs, *, batch_size=1024):
     """The model's next-word probabilities at every position: int (N, L) -> float64 ndarray (N, L, V)."""
+    _check_causal(model)
     inputs = torch.as_tensor(check_array(inputs, "inputs", ndim=2, dtype_kind="iu"), dtype=torch.long)
+    batch_size = check_int(batch_size, "batch_size", minimum=1)
     device, out = model.tok.weight.device, []
-    was_training = model.training
-    model.eval()
-    for i in range(0, len(inputs), batch_size):
-        out.append(model(inputs[i: i + batch_size].to(device)).double().softmax(dim=-1).cpu())
-    model.train(was_training)
+    with evaluating(model):
+        for i in range(0, len(inputs), batch_size):
+            out.append(model(inputs[i: i + batch_size].to(device)).double().softmax(dim=-1).cpu())
     return torch.cat(out).numpy()
+
+
+def _check_causal(model):
+    if not isinstance(model, TransformerEncoder) or not model.config.causal:
+        raise TypeError(f"model must be a TransformerEncoder built with causal=True (sc.gpt.gpt_config), "
+                        f"got {type(model).__name__}{'' if not hasattr(model, 'config') else ' with causal=False'}. "
+                        f"Build it with TransformerEncoder(sc.gpt.gpt_config(language), generator=...).")
+    return model
 
 
 def softmax_with_temperature(logits, temperature):
@@ -133,11 +141,13 @@ def softmax_with_temperature(logits, temperature):
     Low temperatures sharpen the distribution toward the most probable word, high ones flatten it.
     """
     if isinstance(temperature, bool) or not isinstance(temperature, numbers.Real):
-        raise TypeError(f"temperature must be a number > 0, got {type(temperature).__name__} {temperature!r}.")
-    if not temperature > 0:
-        raise ValueError(f"temperature must be > 0, got {temperature!r}. Dividing by it must make sense: "
+        raise TypeError(f"temperature must be a number > 0, got {type(temperature).__name__} {temperature!r}. "
+                        f"Pass a float such as temperature=1.0.")
+    if not 0 < temperature < math.inf:
+        raise ValueError(f"temperature must be > 0, got {temperature!r} (and finite). Dividing by it must make sense: "
                          f"use 1.0 for the model's own probabilities, a small value like 0.1 for near-greedy.")
-    z = np.asarray(logits, dtype=np.float64) / temperature
+    logits = check_array(logits, "logits", min_ndim=1, dtype_kind="fiu", finite=True)
+    z = logits.astype(np.float64) / temperature
     z = z - z.max(axis=-1, keepdims=True)  # the largest is 0: exp never overflows
     e = np.exp(z)
     return e / e.sum(axis=-1, keepdims=True)
@@ -146,6 +156,8 @@ def softmax_with_temperature(logits, temperature):
 def _check_prompt(prompt, vocabulary, name="prompt"):
     if isinstance(prompt, str):
         raise TypeError(f"{name} must be a list of words, got the string {prompt!r}. Use {name}.split().")
+    if not isinstance(prompt, (list, tuple)):
+        raise TypeError(f"{name} must be a list of words, got {type(prompt).__name__}. Pass words like ['the', 'dog'].")
     prompt = list(prompt)
     unknown = [w for w in prompt if not isinstance(w, str) or w not in vocabulary.index or w in SPECIALS]
     if unknown:
@@ -154,7 +166,6 @@ def _check_prompt(prompt, vocabulary, name="prompt"):
     return prompt
 
 
-@torch.no_grad()
 def sample(model, language, n, *, generator, temperature=1.0, prompt=()):
     """Draw ``n`` sentences from a causal model, one word at a time, until it says ``<pad>`` (the end).
 
@@ -171,10 +182,11 @@ def sample(model, language, n, *, generator, temperature=1.0, prompt=()):
     -------
     list of list of str, the sentences (prompt included, end marker dropped)
     """
+    _check_causal(model)
     n = check_int(n, "n", minimum=1)
     check_generator(generator)
     softmax_with_temperature(np.zeros(1), temperature)  # checks temperature
-    vocab = language.vocabulary
+    vocab = check_language(language).vocabulary
     prompt = _check_prompt(prompt, vocab)
     if len(prompt) >= model.length:
         raise ValueError(f"prompt must be shorter than {model.length} words (the model's max_length), "
@@ -183,16 +195,21 @@ def sample(model, language, n, *, generator, temperature=1.0, prompt=()):
     done = torch.zeros(n, dtype=torch.bool)
     never = torch.tensor([vocab.mask_id, vocab.unk_id])  # tokens that are never written
     device = model.tok.weight.device
-    model.eval()  # (left in eval mode)
-    while ids.shape[1] < model.length and not done.all():
-        logits = model(ids.to(device))[:, -1]  # (n, L) -> (n, V): the next word after the last position
-        logits = logits.double().cpu() / temperature  # (n, V)
-        logits[:, never] = -math.inf
-        nxt = torch.multinomial(logits.softmax(dim=-1), 1, generator=generator)[:, 0]  # (n,)
-        nxt = torch.where(done, vocab.pad_id, nxt)
-        done |= nxt == vocab.pad_id
-        ids = torch.cat([ids, nxt[:, None]], dim=1)
+    with evaluating(model):
+        while ids.shape[1] < model.length and not done.all():
+            ids, done = _next_words(model, ids, done, never, temperature, generator, device, vocab.pad_id)
     return vocab.decode(ids[:, 1:].numpy())
+
+
+def _next_words(model, ids, done, never, temperature, generator, device, pad_id):
+    """One more word for every sentence not yet ended (``pad_id`` after the end)."""
+    logits = model(ids.to(device))[:, -1]  # (n, L) -> (n, V): the next word after the last position
+    logits = logits.double().cpu() / temperature  # (n, V)
+    logits[:, never] = -math.inf
+    nxt = torch.multinomial(logits.softmax(dim=-1), 1, generator=generator)[:, 0]  # (n,)
+    nxt = torch.where(done, pad_id, nxt)
+    done = done | (nxt == pad_id)
+    return torch.cat([ids, nxt[:, None]], dim=1), done
 
 
 def valid_share(language, sentences):
@@ -200,9 +217,8 @@ def valid_share(language, sentences):
 
     A sentence of a length the language never makes (an empty one too) counts as invalid.
     """
-    if isinstance(sentences, str) or not len(sentences):
-        raise ValueError("sentences must be a non-empty list of sentences (lists of words), "
-                         f"got {sentences!r}. Pass the output of sc.gpt.sample.")
+    check_language(language)
+    sentences = check_sentences(sentences)
     ok = [len(s) in language.table and language.probability(s) > 0 for s in sentences]
     return float(np.mean(ok))
 
@@ -236,7 +252,7 @@ def next_word_posterior(language, prefix):
     -------
     ndarray of float64, shape (V,), sums to 1
     """
-    prefix = _check_prompt(prefix, language.vocabulary, "prefix")
+    prefix = _check_prompt(prefix, check_language(language).vocabulary, "prefix")
     k, V = len(prefix), len(language.vocab)
     key = _prefix_keys(np.array([[language.vocabulary.index[w] for w in prefix]], dtype=np.int64), k, V)[0]
     keys, nxt, probs = _continuations(language, k) if k <= language.max_length else ([], [], [])
@@ -261,6 +277,7 @@ def next_word_posteriors(language, inputs):
     ndarray of float64, shape (N, L + 1, V); zeros past a sentence's end (and after a prefix the
     language never makes)
     """
+    check_language(language)
     inputs = check_array(inputs, "inputs", ndim=2, dtype_kind="iu")
     N, L1 = inputs.shape
     V, pad = len(language.vocab), language.vocabulary.pad_id
@@ -283,6 +300,7 @@ def next_word_limit(language):
 
     Averaged over every predicted word (each sentence's words and its end), as a model is scored.
     """
+    check_language(language)
     accuracy = cross_entropy = 0.0
     for k in range(language.max_length + 1):
         keys, nxt, probs = _continuations(language, k)
@@ -306,7 +324,6 @@ def training_flops(n_params, n_tokens):
 
     2 N per token for the forward pass and 4 N for the backward pass, for N parameters and D tokens.
     """
-    for name, value in (("n_params", n_params), ("n_tokens", n_tokens)):
-        if isinstance(value, bool) or not isinstance(value, numbers.Real) or value <= 0:
-            raise ValueError(f"{name} must be a positive number, got {value!r}.")
+    n_params = check_number(n_params, "n_params", positive=True, fix="Count them with model.n_params().")
+    n_tokens = check_number(n_tokens, "n_tokens", positive=True, fix="Count them as steps * batch_size * L.")
     return 6.0 * n_params * n_tokens

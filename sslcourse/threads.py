@@ -15,9 +15,9 @@ from ._validation import check_int
 __all__ = ["blas_threads", "cpu_threads"]
 
 
-def blas_threads(n):
+def blas_threads(n, name="n"):
     """A context manager running numpy's BLAS on ``n`` threads (a no-op without threadpoolctl)."""
-    n = check_int(n, "threads", minimum=1)
+    n = check_int(n, name, minimum=1, fix=f"Pass {name}=1 (the fastest for the course's small models).")
     try:
         from threadpoolctl import threadpool_limits
     except ImportError:  # numpy's BLAS keeps its threads
@@ -26,12 +26,15 @@ def blas_threads(n):
 
 
 @contextlib.contextmanager
-def cpu_threads(n):
-    """Run torch's CPU ops, and numpy's BLAS, on ``n`` threads inside the block (None: leave them)."""
+def cpu_threads(n, name="n"):
+    """Run torch's CPU ops, and numpy's BLAS, on ``n`` threads inside the block (None: leave them).
+
+    ``name`` is the argument's name in an error message (``threads`` where a helper passes it on).
+    """
     if n is None:
         yield
         return
-    blas = blas_threads(n)
+    blas = blas_threads(n, name)
     torch = sys.modules.get("torch")
     before = None if torch is None else torch.get_num_threads()
     if torch is not None:

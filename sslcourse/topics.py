@@ -14,9 +14,11 @@ import numpy as np
 import torch
 from torch import nn
 
-from ._validation import check_array, check_int, check_ratio, check_rng
+from ._validation import check_array, check_bool, check_int, check_language, check_number, check_rng
 from .data.lexicon import ANIMALS, PEOPLE, PLACES, TOPIC_NOUNS
-from .nn_torch.checks import check_generator, check_ids
+from .nn_torch.checks import check_generator, check_ids, check_masked_model, check_module
+from .nn_torch.inference import evaluating
+from .nn_torch.step import optimizer_step
 from .nn_torch.models import ContextModel
 from .train import predict_proba
 
@@ -26,7 +28,7 @@ __all__ = ["TopicClassifier", "fine_tune", "hidden_features", "label_draw", "pre
 
 def topic_limit(language):
     """Exact Bayes-optimal topic accuracy over the whole language: sum over sentences of max_t P(s, t)."""
-    return float(sum(joint.max(axis=1).sum() for _, joint in language.table.values()))
+    return float(sum(joint.max(axis=1).sum() for _, joint in check_language(language).table.values()))
 
 
 def topic_posteriors(language, ids):
@@ -34,6 +36,7 @@ def topic_posteriors(language, ids):
 
     The same as ``language.topic_posterior`` row by row, looked up in one pass.
     """
+    check_language(language)
     ids = check_array(ids, "ids", ndim=2, dtype_kind="iu")
     V, pad, out = len(language.vocab), language.vocabulary.pad_id, np.zeros((len(ids), len(language.topics)))
     lengths = (ids != pad).sum(axis=1)
@@ -55,7 +58,11 @@ def topic_posteriors(language, ids):
 
 def label_draw(topics, per_topic, *, rng):
     """Indices of ``per_topic`` examples of each topic, drawn without replacement: int (K * per_topic,)."""
-    topics = np.asarray(topics)
+    topics = np.asarray(topics) if isinstance(topics, (list, tuple, np.ndarray)) else None
+    if topics is None or topics.ndim != 1 or topics.dtype.kind not in "iuU":
+        got = "not a list" if topics is None else f"dtype {topics.dtype}, shape {topics.shape}"
+        raise TypeError(f"topics must be a 1-D list of topic names (str) or indices (int), got {got}. "
+                        f"Pass the topics returned by language.sample(n, rng=rng, return_topics=True).")
     per_topic = check_int(per_topic, "per_topic", minimum=1)
     check_rng(rng)
     picks = []
@@ -71,8 +78,14 @@ def label_draw(topics, per_topic, *, rng):
 def hidden_features(model, ids):
     """A ``ContextModel``'s hidden layer, ``relu(flatten(E[ids] + P) W1 + b1)``: int (N, L) -> (N, H)."""
     if not isinstance(model, ContextModel):
-        raise TypeError(f"model must be a sc.nn_torch.ContextModel, got {type(model).__name__}.")
-    ids = torch.as_tensor(ids, dtype=torch.long, device=model.E.device)
+        raise TypeError(f"model must be a sc.nn_torch.ContextModel, got {type(model).__name__}. "
+                        f"Make one with sc.nn_torch.ContextModel(V, L, generator=torch.Generator().manual_seed(0)).")
+    if not isinstance(ids, torch.Tensor):
+        ids = check_array(ids, "ids", ndim=2, dtype_kind="iu")
+    ids = torch.as_tensor(ids, device=model.E.device)
+    if ids.is_floating_point() or ids.dtype == torch.bool:
+        raise TypeError(f"ids must have an int dtype, got {ids.dtype}. Convert it with ids.long().")
+    ids = ids.long()
     check_ids(ids, vocab_size=model.vocab_size, length=model.length, device=model.E.device)
     N = ids.shape[0]
     if ids.shape[1] != model.length:
@@ -95,7 +108,8 @@ class TopicClassifier(nn.Module):
     def __init__(self, body, n_topics, *, generator):
         super().__init__()
         if not isinstance(body, ContextModel):
-            raise TypeError(f"body must be a sc.nn_torch.ContextModel, got {type(body).__name__}.")
+            raise TypeError(f"body must be a sc.nn_torch.ContextModel, got {type(body).__name__}. Pass the "
+                            f"pretrained ContextModel (sc.pretrain.pretrain_words) or a fresh one.")
         check_generator(generator)
         self.body = copy.deepcopy(body)
         H, K = body.hidden, check_int(n_topics, "n_topics", minimum=2)
@@ -129,8 +143,13 @@ def fine_tune(body, ids, labels, *, n_topics, generator, steps=100, lr=3e-3, fre
     labels = check_array(labels, "labels", ndim=1, dtype_kind="iu")
     if len(labels) != len(ids):
         raise ValueError(f"labels must have one topic per sentence of ids ({len(ids)}), got {len(labels)}.")
-    steps, lr = check_int(steps, "steps", minimum=1), check_ratio(lr, "lr", high=np.inf)
+    steps, lr = check_int(steps, "steps", minimum=1), check_number(lr, "lr", positive=True)
+    freeze = check_bool(freeze, "freeze")
     model = TopicClassifier(body, n_topics, generator=generator)
+    if len(labels) and (labels.min() < 0 or labels.max() >= model.W.shape[1]):
+        raise ValueError(f"labels must hold topics in [0, n_topics = {model.W.shape[1]}), got "
+                         f"{labels[(labels < 0) | (labels >= model.W.shape[1])][0]}. Number the topics "
+                         f"0..K-1, as language.topics.index(topic).")
     model.body.requires_grad_(not freeze)
     optimizer = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=lr)
     x, y = torch.from_numpy(ids).long(), torch.from_numpy(labels).long()
@@ -139,24 +158,22 @@ def fine_tune(body, ids, labels, *, n_topics, generator, steps=100, lr=3e-3, fre
             features = hidden_features(model.body, x)  # (N, H)
     for _ in range(steps):
         logits = features @ model.W + model.b if freeze else model(x)  # (N, K)
-        loss = nn.functional.cross_entropy(logits, y)
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        optimizer.step()
+        optimizer_step(optimizer, nn.functional.cross_entropy(logits, y))
     return model.eval()
 
 
-@torch.no_grad()
 def predict_topics(classifier, ids):
-    """The most probable topic of each sentence: int (N, L) -> int (N,)."""
+    """The most probable topic of each sentence: int (N, L) -> int (N,) (its mode is left as it was)."""
+    check_module(classifier, "classifier", kind=TopicClassifier, make="Train one with sc.topics.fine_tune.")
     ids = check_array(ids, "ids", ndim=2, dtype_kind="iu")
-    return classifier(torch.from_numpy(ids).long()).argmax(dim=1).numpy()
+    with evaluating(classifier):
+        return classifier(torch.from_numpy(ids).long()).argmax(dim=1).numpy()
 
 
 def topic_words(language):
     """For each topic, the words that hint at it: its favoured animals and people (both numbers) and its own places."""
     out = []
-    for topic in language.topics:
+    for topic in check_language(language).topics:
         nouns = [n for n in language.animals + language.people if n in TOPIC_NOUNS[topic]]
         forms = {w for n in nouns for w in (n, {**ANIMALS, **PEOPLE}[n])}
         others = {p for t in language.topics if t != topic for kind in PLACES.values() for p in kind[t]}
@@ -173,6 +190,8 @@ def zero_shot_topics(model, language, ids):
     -------
     int ndarray (N,), a topic index per sentence
     """
+    check_masked_model(model, attrs=("mask_id",))
+    check_language(language)
     ids = check_array(ids, "ids", ndim=2, dtype_kind="iu")
     member = np.zeros((len(language.vocab), len(language.topics)))  # (V, K): word w hints at topic k
     for k, words in enumerate(topic_words(language)):

@@ -73,7 +73,19 @@ def _bad_values(value, default_none):
 
 # (entry, argument, kind): a bad value that is a fine input there, with the reason
 ALLOWED = {
-    ("train.save_checkpoint", "path", "nonsense str"): "any string is a file name",
+    ("train.cpu_threads", "n", "None"): "None leaves the threads as they are (documented)",
+    ("train.load_checkpoint", "device", "None"): "None chooses the device (documented)",
+    ("bias.swap_pronouns", "sentence", "empty"): "an empty sentence swaps to an empty one",
+    ("gpt.sample", "prompt", "empty"): "no prompt: sentences from the start",
+    ("gpt.next_word_posterior", "prefix", "empty"): "the empty prefix: the first word",
+    ("widgets.MaskedWordState", "sentence", "one str"): "a str is split on spaces (documented)",
+    ("train.timing.peak_flops", "device_name", "nonsense str"): "an unknown GPU has no peak: None (documented)",
+    ("train.timing.mfu", "peak", "None"): "an unknown peak gives None (documented)",
+    ("images.masked_mse", "pred", "NaN"): "a NaN prediction gives a NaN loss, the sign of a diverged training",
+    ("topics.label_draw", "topics", "str dtype"): "topic names are str",
+    ("gpt.softmax_with_temperature", "logits", "extra axis"): "any shape (..., V)",
+    ("gpt.training_flops", "n_params", "float"): "an estimate: any positive number",
+    ("gpt.training_flops", "n_tokens", "float"): "an estimate: any positive number",
 }
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._validation import check_array
+from .._validation import check_array, check_language
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,7 @@ def bayes_limit(language):
     Sums over every sentence of ``language.table`` and every position, grouping the
     sentences that look the same once the position is hidden.
     """
+    check_language(language)
     accuracy = cross_entropy = 0.0
     for length, (rows, joint) in language.table.items():
         p = joint.sum(axis=1)  # (S,) probability of each sentence
@@ -66,6 +67,7 @@ def bayes_posteriors(language, ids, mask):
     ndarray of float64, shape (M, V)
         One posterior per hidden position, in ``np.nonzero(mask)`` order.
     """
+    check_language(language)
     ids = check_array(ids, "ids", ndim=2, dtype_kind="iu")
     mask = check_array(mask, "mask", ndim=2, dtype_kind="b")
     if mask.shape != ids.shape:

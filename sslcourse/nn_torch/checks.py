@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-__all__ = ["check_generator", "check_ids", "check_module", "check_tensor"]
+__all__ = ["as_float_tensor", "check_generator", "check_ids", "check_masked_model", "check_module", "check_tensor"]
 
 
 def check_generator(generator, name="generator"):
@@ -90,6 +90,17 @@ def check_module(model, name="model", *, kind=None, attrs=(), make=None):
         raise TypeError(f"{name} must be a {wanted}{' with .' + ', .'.join(attrs) if attrs else ''}, got "
                         f"{type(model).__name__}{has}. {make or 'Build one with the package (sc.nn_torch).'}")
     return model
+
+
+def check_masked_model(model, name="model", attrs=("vocab_size", "pad_id", "mask_id")):
+    """Check a masked-word model: an ``nn.Module`` with ``attrs`` (by default ``vocab_size``, ``pad_id`` and
+    ``mask_id``; a ``DistributedDataParallel`` or ``torch.compile`` wrapper around one too); returns the core."""
+    from torch.nn.parallel import DistributedDataParallel
+
+    core = model.module if isinstance(model, DistributedDataParallel) else model
+    core = getattr(core, "_orig_mod", core)
+    return check_module(core, name, attrs=attrs,
+                        make="Pass a masked-word model of sc.nn_torch: TransformerEncoder, ContextModel or Encoder.")
 
 
 def as_float_tensor(x, name):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validation import check_int, check_rng
+from .._validation import check_int, check_language, check_rng
 
 __all__ = ["sample_ids"]
 
@@ -29,9 +29,7 @@ def sample_ids(language, n, *, rng):
     """
     n = check_int(n, "n", minimum=1)
     check_rng(rng)
-    if not hasattr(language, "table"):
-        raise TypeError(f"language must be a sc.data.ToyLanguage, got {type(language).__name__}. "
-                        f"For your own text, encode its sentences with language.encode.")
+    check_language(language)
     L, pad = language.max_length, language.vocabulary.pad_id
     rows = [np.pad(ids, ((0, 0), (0, L - ids.shape[1])), constant_values=pad)  # (S_l, l) -> (S_l, L)
             for ids, _ in language.table.values()]

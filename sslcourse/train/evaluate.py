@@ -6,7 +6,8 @@ import torch
 from torch.nn.parallel import DistributedDataParallel
 
 from .._validation import check_array, check_int, check_mask
-from ..tasks import FillInTask, score
+from ..nn_torch.checks import check_masked_model
+from ..tasks import check_task, score
 from ..threads import cpu_threads
 
 __all__ = ["cpu_threads", "evaluate", "predict_proba", "unwrap"]
@@ -35,7 +36,7 @@ def predict_proba(model, ids, mask, *, batch_size=1024, threads=1):
     ndarray of float64, shape (M, V), one row per True of ``mask``, in ``np.nonzero(mask)``
     order (score them with ``sc.tasks.score``)
     """
-    core = unwrap(model)
+    core = check_masked_model(model, attrs=("mask_id",))
     ids = check_array(ids, "ids", ndim=2, dtype_kind="iu")
     mask = check_mask(mask, "mask", ids.shape)
     batch_size = check_int(batch_size, "batch_size", minimum=1)
@@ -44,7 +45,7 @@ def predict_proba(model, ids, mask, *, batch_size=1024, threads=1):
     was_training, out = core.training, []
     core.eval()
     try:
-        with torch.no_grad(), cpu_threads(threads):
+        with torch.no_grad(), cpu_threads(threads, "threads"):
             for i in range(0, len(ids), batch_size):
                 logits = core(inputs[i: i + batch_size].to(device))  # (B, L, V)
                 hidden = torch.from_numpy(mask[i: i + batch_size]).to(device)
@@ -59,9 +60,8 @@ def evaluate(model, task):
 
     Compare it with ``sc.tasks.bayes_score(task)``: the best any model can do on the same sentences.
     """
-    if not isinstance(task, FillInTask):
-        raise TypeError(f"task must be made by sc.tasks.make_fill_in_task, got {type(task).__name__}.")
-    V, core = task.bayes.shape[1], unwrap(model)
+    core = check_masked_model(model, attrs=("mask_id",))
+    V = check_task(task).bayes.shape[1]
     if getattr(core, "vocab_size", V) != V:
         raise ValueError(
             f"task is over a vocabulary of {V} words but the model's has vocab_size = {core.vocab_size}. "

@@ -16,11 +16,11 @@ import numpy as np
 import torch
 from torch.nn.parallel import DistributedDataParallel
 
-from .._validation import check_int, check_ratio
+from .._validation import check_bool, check_int, check_number, check_ratio
 from ..env import default_device
 from ..history import History
 from ..nn_torch.layers import softmax_cross_entropy
-from ..nn_torch.checks import check_generator
+from ..nn_torch.checks import check_generator, check_masked_model
 from ..nn_torch.masking import bert_mask
 from ..tasks import FillInTask
 from ..threads import cpu_threads
@@ -48,7 +48,8 @@ def resolve_device(device=None):
     if device is None:
         return torch.device(default_device())
     if not isinstance(device, (str, torch.device)):
-        raise TypeError(f"device must be a str like 'cpu' or None, got {type(device).__name__}.")
+        raise TypeError(f"device must be a str like 'cpu' or None, got {type(device).__name__}. "
+                        f"Pass device='cpu', device='cuda', or None to choose automatically.")
     try:
         d = torch.device(device)
     except RuntimeError:
@@ -99,6 +100,8 @@ def training_step(model, optimizer, inputs, targets, mask, *, amp_dtype=None):
 
 def _check_data(ids, model):
     """ids as a CPU int64 tensor (N, L) whose ids fit the model's vocabulary."""
+    if isinstance(ids, np.ndarray) and ids.dtype.kind not in "iu":
+        ids = None
     ids = torch.as_tensor(ids).cpu() if isinstance(ids, (np.ndarray, torch.Tensor)) else None
     if ids is None or ids.dim() != 2 or ids.dtype.is_floating_point or ids.dtype == torch.bool or not len(ids):
         raise TypeError("ids must be a non-empty int array (N, L) of encoded sentences. "
@@ -135,11 +138,7 @@ def _schedule(steps):
 
 
 def _check_args(model, generator, steps, batch_size, lr, mask_ratio, eval_task, eval_every):
-    core = unwrap(model)
-    for attr in ("vocab_size", "pad_id", "mask_id"):
-        if not isinstance(core, torch.nn.Module) or not hasattr(core, attr):
-            raise TypeError(f"model must be a masked-word nn.Module (sc.nn_torch.TransformerEncoder, "
-                            f"ContextModel or Encoder) with .{attr}, got {type(core).__name__}.")
+    core = check_masked_model(model)
     check_generator(generator)
     steps = check_int(steps, "steps", minimum=1)
     check_int(batch_size, "batch_size", minimum=1)
@@ -175,6 +174,8 @@ def train(model, ids, *, steps, batch_size=128, lr=3e-3, generator, device=None,
     """
     core, steps, eval_every = _check_args(model, generator, steps, batch_size, lr, mask_ratio,
                                           eval_task, eval_every)
+    progress, compile = check_bool(progress, "progress"), check_bool(compile, "compile")
+    weight_decay = check_number(weight_decay, "weight_decay", minimum=0.0)
     start, device, data = time.perf_counter(), resolve_device(device), _check_data(ids, core)
     amp_dtype = _amp_dtype(amp, device)
     if not isinstance(model, DistributedDataParallel):
@@ -185,7 +186,7 @@ def train(model, ids, *, steps, batch_size=128, lr=3e-3, generator, device=None,
     batches = _batches(data, core, generator, batch_size, mask_ratio, rates, device)
     losses, evals = [], []
     model.train()
-    with cpu_threads(threads if device.type == "cpu" else None):
+    with cpu_threads(threads if device.type == "cpu" else None, "threads"):
         for step in _steps(steps, progress, losses):
             losses.append(training_step(forward, optimizer, *next(batches), amp_dtype=amp_dtype))
             scheduler.step()
