@@ -22,6 +22,8 @@ __all__ = ["BiasReport", "bias_report", "counterfactual_augment", "exact_pronoun
            "model_pronoun_rate", "pronoun_contexts", "pronoun_rate", "split_jobs", "swap_pronouns"]
 
 SWAP = {"his": "her", "her": "his"}
+CONTEXT = ("the", "{job}", "{verb}", "{pronoun}", "{tool}")  # the "own" sentences, singular, no adjective
+PRONOUN_AT = CONTEXT.index("{pronoun}")  # the position hidden in pronoun_contexts
 
 
 def his_share(pronoun_bias, *, his_job):
@@ -77,12 +79,13 @@ def pronoun_contexts(language, jobs):
     check_language(language)
     jobs, sentences = _check_jobs(jobs), []
     for job in [j for j in language.people if j in jobs]:
-        sentences += [["the", job, verb, "his", tool] for verb in VERBS["own"] for tool in USES[job]]
+        sentences += [[w.format(job=job, verb=verb, pronoun="his", tool=tool) for w in CONTEXT]
+                      for verb in VERBS["own"] for tool in USES[job]]
     if not sentences:
         raise ValueError(f"jobs {sorted(jobs)} holds no job of this language; its jobs are {language.people}.")
     ids = language.encode(sentences, length=language.max_length)
     mask = np.zeros(ids.shape, dtype=bool)
-    mask[:, 3] = True
+    mask[:, PRONOUN_AT] = True
     return ids, mask
 
 
@@ -92,8 +95,8 @@ def exact_pronoun_rate(language, jobs):
     his = language.vocabulary.index["his"]
     rates = []
     for sentence in language.decode(ids):
-        sentence[3] = MASK
-        rates.append(language.posterior(sentence, 3)[his])
+        sentence[PRONOUN_AT] = MASK
+        rates.append(language.posterior(sentence, PRONOUN_AT)[his])
     return float(np.mean(rates))
 
 

@@ -21,8 +21,8 @@ import numpy as np
 import torch
 
 from ._validation import check_array, check_int, check_language, check_number, check_ratio, check_sentences
-from .data.bayes import BayesLimit
-from .data.vocabulary import SPECIALS, Vocabulary
+from .data.exact import check_prefix, next_word_limit, next_word_posterior, next_word_posteriors
+from .data.vocabulary import Vocabulary
 from .nn_torch.checks import check_generator
 from .nn_torch.inference import evaluating
 from .nn_torch.transformer import EncoderConfig, TransformerEncoder
@@ -153,19 +153,6 @@ def softmax_with_temperature(logits, temperature):
     return e / e.sum(axis=-1, keepdims=True)
 
 
-def _check_prompt(prompt, vocabulary, name="prompt"):
-    if isinstance(prompt, str):
-        raise TypeError(f"{name} must be a list of words, got the string {prompt!r}. Use {name}.split().")
-    if not isinstance(prompt, (list, tuple)):
-        raise TypeError(f"{name} must be a list of words, got {type(prompt).__name__}. Pass words like ['the', 'dog'].")
-    prompt = list(prompt)
-    unknown = [w for w in prompt if not isinstance(w, str) or w not in vocabulary.index or w in SPECIALS]
-    if unknown:
-        raise ValueError(f"{name} holds words outside the vocabulary: {unknown}. Use words of language.vocab "
-                         f"(not the special tokens {list(SPECIALS)}); check their spelling.")
-    return prompt
-
-
 def sample(model, language, n, *, generator, temperature=1.0, prompt=()):
     """Draw ``n`` sentences from a causal model, one word at a time, until it says ``<pad>`` (the end).
 
@@ -187,7 +174,7 @@ def sample(model, language, n, *, generator, temperature=1.0, prompt=()):
     check_generator(generator)
     softmax_with_temperature(np.zeros(1), temperature)  # checks temperature
     vocab = check_language(language).vocabulary
-    prompt = _check_prompt(prompt, vocab)
+    prompt = check_prefix(prompt, vocab, "prompt")
     if len(prompt) >= model.length:
         raise ValueError(f"prompt must be shorter than {model.length} words (the model's max_length), "
                          f"got {len(prompt)}. Shorten it.")
@@ -219,104 +206,8 @@ def valid_share(language, sentences):
     """
     check_language(language)
     sentences = check_sentences(sentences)
-    ok = [len(s) in language.table and language.probability(s) > 0 for s in sentences]
+    ok = [language.makes(s) for s in sentences]
     return float(np.mean(ok))
-
-
-def _prefix_keys(rows, k, V):
-    """One int64 per row for its first k ids (equal prefixes, equal keys)."""
-    return rows[:, :k] @ (V ** np.arange(k, dtype=np.int64))
-
-
-def _continuations(language, k):
-    """Every sentence of the language with at least k words: prefix keys, next id (pad = end), probability."""
-    V, pad = len(language.vocab), language.vocabulary.pad_id
-    keys, nxt, probs = [], [], []
-    for length, (rows, joint) in language.table.items():
-        if length >= k:
-            keys.append(_prefix_keys(rows, k, V))
-            nxt.append(rows[:, k] if length > k else np.full(len(rows), pad))
-            probs.append(joint.sum(axis=1))
-    return np.concatenate(keys), np.concatenate(nxt), np.concatenate(probs)
-
-
-def next_word_posterior(language, prefix):
-    """Exact P(next word | prefix) over ``language.vocab``; the ``<pad>`` entry is P(the sentence ends).
-
-    Parameters
-    ----------
-    language : ToyLanguage
-    prefix : list of str, the first words of a sentence (may be empty)
-
-    Returns
-    -------
-    ndarray of float64, shape (V,), sums to 1
-    """
-    prefix = _check_prompt(prefix, check_language(language).vocabulary, "prefix")
-    k, V = len(prefix), len(language.vocab)
-    key = _prefix_keys(np.array([[language.vocabulary.index[w] for w in prefix]], dtype=np.int64), k, V)[0]
-    keys, nxt, probs = _continuations(language, k) if k <= language.max_length else ([], [], [])
-    hit = np.asarray(keys) == key
-    if not hit.any():
-        raise ValueError(f"prefix {' '.join(prefix)!r} starts no sentence of the language. Use the first words "
-                         f"of a sentence from language.sample().")
-    out = np.bincount(nxt[hit], weights=probs[hit], minlength=V)
-    return out / out.sum()
-
-
-def next_word_posteriors(language, inputs):
-    """Exact next-word posteriors at every position of a batch (the Bayes-optimal next-word model).
-
-    Parameters
-    ----------
-    language : ToyLanguage
-    inputs : int ndarray (N, L + 1), from ``next_token_batch`` (start marker first)
-
-    Returns
-    -------
-    ndarray of float64, shape (N, L + 1, V); zeros past a sentence's end (and after a prefix the
-    language never makes)
-    """
-    check_language(language)
-    inputs = check_array(inputs, "inputs", ndim=2, dtype_kind="iu")
-    N, L1 = inputs.shape
-    V, pad = len(language.vocab), language.vocabulary.pad_id
-    lengths = (inputs[:, 1:] != pad).sum(axis=1)  # (N,)
-    out = np.zeros((N, L1, V))
-    for k in range(min(L1, language.max_length + 1)):
-        keys, nxt, probs = _continuations(language, k)
-        rows = np.flatnonzero(lengths >= k)  # sentences that reach position k
-        wanted = np.unique(_prefix_keys(inputs[rows, 1:], k, V))
-        keep = np.isin(keys, wanted)
-        joint = np.zeros((len(wanted), V))
-        np.add.at(joint, (np.searchsorted(wanted, keys[keep]), nxt[keep]), probs[keep])
-        found = joint[np.searchsorted(wanted, _prefix_keys(inputs[rows, 1:], k, V))]  # (R, V)
-        out[rows, k] = found / np.maximum(found.sum(axis=1, keepdims=True), 1e-300)
-    return out
-
-
-def next_word_limit(language):
-    """Exact Bayes-optimal next-word accuracy and cross-entropy over the whole language.
-
-    Averaged over every predicted word (each sentence's words and its end), as a model is scored.
-    """
-    check_language(language)
-    accuracy = cross_entropy = 0.0
-    for k in range(language.max_length + 1):
-        keys, nxt, probs = _continuations(language, k)
-        V1 = len(language.vocab)
-        _, group = np.unique(keys * V1 + nxt, return_inverse=True)  # (prefix, next word) pairs
-        pair = np.bincount(group.ravel(), weights=probs)  # P(prefix, next)
-        prefix_of = np.unique(keys, return_inverse=True)[1].ravel()
-        pair_prefix = np.zeros(len(pair), dtype=np.int64)
-        pair_prefix[group.ravel()] = prefix_of
-        best = np.zeros(prefix_of.max() + 1)
-        np.maximum.at(best, pair_prefix, pair)
-        p_prefix = np.bincount(pair_prefix, weights=pair)
-        accuracy += best.sum()
-        cross_entropy -= (pair * np.log(pair / p_prefix[pair_prefix])).sum()
-    n_predicted = sum(joint.sum() * (length + 1) for length, (_, joint) in language.table.items())
-    return BayesLimit(float(accuracy / n_predicted), float(cross_entropy / n_predicted))
 
 
 def training_flops(n_params, n_tokens):

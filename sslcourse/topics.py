@@ -15,6 +15,7 @@ import torch
 from torch import nn
 
 from ._validation import check_array, check_bool, check_int, check_language, check_number, check_rng
+from .data.exact import topic_limit, topic_posteriors
 from .data.lexicon import ANIMALS, PEOPLE, PLACES, TOPIC_NOUNS
 from .nn_torch.checks import check_generator, check_ids, check_masked_model, check_module
 from .nn_torch.inference import evaluating
@@ -24,36 +25,6 @@ from .train import predict_proba
 
 __all__ = ["TopicClassifier", "fine_tune", "hidden_features", "label_draw", "predict_topics",
            "topic_limit", "topic_posteriors", "topic_words", "zero_shot_topics"]
-
-
-def topic_limit(language):
-    """Exact Bayes-optimal topic accuracy over the whole language: sum over sentences of max_t P(s, t)."""
-    return float(sum(joint.max(axis=1).sum() for _, joint in check_language(language).table.values()))
-
-
-def topic_posteriors(language, ids):
-    """Exact P(topic | sentence) for a batch: int (N, L) padded -> float64 (N, K).
-
-    The same as ``language.topic_posterior`` row by row, looked up in one pass.
-    """
-    check_language(language)
-    ids = check_array(ids, "ids", ndim=2, dtype_kind="iu")
-    V, pad, out = len(language.vocab), language.vocabulary.pad_id, np.zeros((len(ids), len(language.topics)))
-    lengths = (ids != pad).sum(axis=1)
-    for length, (rows, joint) in language.table.items():
-        pick = np.flatnonzero(lengths == length)
-        if len(pick):
-            weights = V ** np.arange(length, dtype=np.int64)
-            keys = rows @ weights  # (S,) one number per sentence, sorted as the table is unique-sorted
-            order = np.argsort(keys)
-            wanted = ids[pick, :length] @ weights
-            where = order[np.minimum(np.searchsorted(keys, wanted, sorter=order), len(keys) - 1)]
-            if (keys[where] != wanted).any():
-                bad = language.decode(ids[pick[np.argmax(keys[where] != wanted)]])
-                raise ValueError(f"ids holds a sentence the language never makes: {' '.join(bad)!r}. "
-                                 f"Give sentences from language.sample(), encoded with language.encode().")
-            out[pick] = joint[where] / joint[where].sum(axis=1, keepdims=True)
-    return out
 
 
 def label_draw(topics, per_topic, *, rng):

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._validation import check_array, check_language
+from .table import sentence_keys
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ def bayes_limit(language):
 def _context_groups(rows, position, vocab_size):
     """Give the same number to the sentences that are equal outside ``position``."""
     context = np.delete(rows, position, axis=1)  # (S, L-1)
-    keys = context @ (vocab_size ** np.arange(context.shape[1], dtype=np.int64))
+    keys = sentence_keys(context, vocab_size)
     return np.unique(keys, return_inverse=True)[1].ravel()
 
 
