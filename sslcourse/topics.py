@@ -23,27 +23,8 @@ from .nn_torch.step import optimizer_step
 from .nn_torch.models import ContextModel
 from .train import predict_proba
 
-__all__ = ["TopicClassifier", "fine_tune", "hidden_features", "label_draw", "predict_topics",
+__all__ = ["TopicClassifier", "fine_tune", "hidden_features", "predict_topics",
            "topic_limit", "topic_posteriors", "topic_words", "zero_shot_topics"]
-
-
-def label_draw(topics, per_topic, *, rng):
-    """Indices of ``per_topic`` examples of each topic, drawn without replacement: int (K * per_topic,)."""
-    topics = np.asarray(topics) if isinstance(topics, (list, tuple, np.ndarray)) else None
-    if topics is None or topics.ndim != 1 or topics.dtype.kind not in "iuU":
-        got = "not a list" if topics is None else f"dtype {topics.dtype}, shape {topics.shape}"
-        raise TypeError(f"topics must be a 1-D list of topic names (str) or indices (int), got {got}. "
-                        f"Pass the topics returned by language.sample(n, rng=rng, return_topics=True).")
-    per_topic = check_int(per_topic, "per_topic", minimum=1)
-    check_rng(rng)
-    picks = []
-    for topic in np.unique(topics):
-        pool = np.flatnonzero(topics == topic)
-        if len(pool) < per_topic:
-            raise ValueError(f"per_topic must be at most {len(pool)}, the examples of topic {topic!r}, "
-                             f"got {per_topic}. Draw from a larger pool of sentences.")
-        picks.append(rng.choice(pool, per_topic, replace=False))
-    return np.concatenate(picks)
 
 
 def hidden_features(model, ids):

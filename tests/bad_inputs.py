@@ -82,7 +82,7 @@ ALLOWED = {
     ("train.timing.peak_flops", "device_name", "nonsense str"): "an unknown GPU has no peak: None (documented)",
     ("train.timing.mfu", "peak", "None"): "an unknown peak gives None (documented)",
     ("images.masked_mse", "pred", "NaN"): "a NaN prediction gives a NaN loss, the sign of a diverged training",
-    ("topics.label_draw", "topics", "str dtype"): "topic names are str",
+    ("evaluation.sample_per_class", "labels", "str dtype"): "class names are str",
     ("gpt.softmax_with_temperature", "logits", "extra axis"): "any shape (..., V)",
     ("gpt.training_flops", "n_params", "float"): "an estimate: any positive number",
     ("gpt.training_flops", "n_tokens", "float"): "an estimate: any positive number",
@@ -205,7 +205,6 @@ def _entries():
         # topics
         "topics.topic_limit": lambda: (sc.topics.topic_limit, (L,), {}),
         "topics.topic_posteriors": lambda: (sc.topics.topic_posteriors, (L, ids[:4]), {}),
-        "topics.label_draw": lambda: (sc.topics.label_draw, (labels % 3, 2), dict(rng=r())),
         "topics.hidden_features": lambda: (sc.topics.hidden_features, (ctx(), ids[:4]), {}),
         "topics.TopicClassifier": lambda: (sc.topics.TopicClassifier, (ctx(), 3), dict(generator=g())),
         "topics.fine_tune": lambda: (sc.topics.fine_tune, (ctx(), ids[:6], np.arange(6) % 3),

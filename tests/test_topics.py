@@ -40,12 +40,14 @@ def test_topic_posteriors_reject_sentences_the_language_never_makes(small):
         topics.topic_posteriors(small, ids)
 
 
-def test_label_draw():
+def test_one_sampler_draws_topics_by_index_or_by_name_alike():
     labels = np.array([0, 1, 2] * 5)
-    pick = topics.label_draw(labels, 2, rng=np.random.default_rng(0))
+    pick = sc.evaluation.sample_per_class(labels, 2, rng=np.random.default_rng(0))
     assert np.bincount(labels[pick]).tolist() == [2, 2, 2] and len(set(pick)) == 6
-    with pytest.raises(ValueError, match="per_topic must be at most 5"):
-        topics.label_draw(labels, 6, rng=np.random.default_rng(0))
+    names = [["farm", "home", "town"][i] for i in labels]  # sorted names: the same classes in the same order
+    assert np.array_equal(sc.evaluation.sample_per_class(names, 2, rng=np.random.default_rng(0)), pick)
+    with pytest.raises(ValueError, match="k must be at most the size of the smallest class, 5 items"):
+        sc.evaluation.sample_per_class(labels, 6, rng=np.random.default_rng(0))
 
 
 def test_topic_words_are_words_of_the_language():
