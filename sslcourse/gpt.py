@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import math
 import numbers
-import time
 
 import numpy as np
 import torch
@@ -26,8 +25,8 @@ from .data.vocabulary import Vocabulary
 from .nn_torch.checks import check_generator
 from .nn_torch.inference import evaluating
 from .nn_torch.transformer import EncoderConfig, TransformerEncoder
-from .train import History, resolve_device, training_step
-from .threads import cpu_threads
+from .train import resolve_device
+from .train.loop import fit
 
 __all__ = ["causal_mask", "gpt_config", "next_token_batch", "next_token_proba", "next_word_limit",
            "next_word_posterior", "next_word_posteriors", "sample", "softmax_with_temperature",
@@ -96,23 +95,17 @@ def train_gpt(model, ids, *, steps, generator, batch_size=128, lr=3e-3, device="
     if data[0].shape[1] > model.length:
         raise ValueError(f"ids must have at most {model.length - 1} positions (the model's max_length minus the "
                          f"start marker), got {ids.shape[1]}. Build the model with sc.gpt.gpt_config(language).")
-    model.to(device).train()
-    try:  # AdamW fused into one kernel where torch has it: several times faster for small models
-        optimizer = torch.optim.AdamW(model.parameters(), lr=lr, fused=True)
-    except (RuntimeError, TypeError, ValueError):
-        optimizer = torch.optim.AdamW(model.parameters(), lr=lr)
-    warm = max(1, steps // 20)
-    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: min((s + 1) / warm, 0.5 * (
-        1 + math.cos(math.pi * max(0, s - warm) / max(1, steps - warm)))))
-    losses, start = [], time.perf_counter()
-    with cpu_threads(1 if str(device) == "cpu" else None):  # small model: one thread is fastest, and exact
-        for _ in range(steps):
+    model.to(device)
+
+    def batches():
+        while True:
             rows = torch.randint(len(data[0]), (batch_size,), generator=generator)  # (B,)
-            inputs, targets, mask = (t[rows].to(device) for t in data)  # each (B, L + 1)
-            losses.append(training_step(model, optimizer, inputs, targets, mask))
-            scheduler.step()
+            yield tuple(t[rows].to(device) for t in data)  # inputs, targets, mask: each (B, L + 1)
+
+    # AdamW's default weight decay (0.01) and full precision, one CPU thread: as it was measured
+    history = fit(model, batches(), steps=steps, lr=lr, weight_decay=0.01, device=device, threads=1)
     model.eval()
-    return History(tuple(torch.stack(losses).tolist()), device=str(device), seconds=time.perf_counter() - start)
+    return history
 
 
 def next_token_proba(model, inputs, *, batch_size=1024):

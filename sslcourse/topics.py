@@ -14,10 +14,10 @@ import numpy as np
 import torch
 from torch import nn
 
-from ._validation import check_array, check_bool, check_int, check_language, check_number, check_rng
+from ._validation import check_array, check_bool, check_int, check_language, check_number
 from .data.exact import topic_limit, topic_posteriors
 from .data.lexicon import ANIMALS, PEOPLE, PLACES, TOPIC_NOUNS
-from .nn_torch.checks import check_generator, check_ids, check_masked_model, check_module
+from .nn_torch.checks import check_generator, check_model_ids, check_masked_model, check_module
 from .nn_torch.inference import evaluating
 from .nn_torch.step import optimizer_step
 from .nn_torch.models import ContextModel
@@ -38,7 +38,7 @@ def hidden_features(model, ids):
     if ids.is_floating_point() or ids.dtype == torch.bool:
         raise TypeError(f"ids must have an int dtype, got {ids.dtype}. Convert it with ids.long().")
     ids = ids.long()
-    check_ids(ids, vocab_size=model.vocab_size, length=model.length, device=model.E.device)
+    check_model_ids(ids, vocab_size=model.vocab_size, length=model.length, device=model.E.device)
     N = ids.shape[0]
     if ids.shape[1] != model.length:
         raise ValueError(f"ids must have exactly {model.length} positions for this ContextModel, got shape "

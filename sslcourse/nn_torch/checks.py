@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-__all__ = ["as_float_tensor", "check_generator", "check_ids", "check_masked_model", "check_module", "check_tensor"]
+__all__ = ["as_float_tensor", "check_generator", "check_model_ids", "check_masked_model", "check_module", "check_tensor"]
 
 
 def check_generator(generator, name="generator"):
@@ -60,7 +60,7 @@ def check_tensor(x, name, *, ndim=None, kind=None, device=None, finite=False):
     return x
 
 
-def check_ids(ids, *, vocab_size, length, device):
+def check_model_ids(ids, *, vocab_size, length, device):
     """Check a batch of ids for a model: int Tensor (N, L <= length), ids in [0, V), on ``device``."""
     check_tensor(ids, "ids", ndim=2, kind="int", device=device)
     if ids.shape[1] > length:

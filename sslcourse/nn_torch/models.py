@@ -15,7 +15,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from .._validation import check_int
-from .checks import check_generator, check_ids
+from .checks import check_generator, check_model_ids
 from .layers import attention
 
 __all__ = ["ContextModel", "Encoder", "twin"]
@@ -48,7 +48,7 @@ class _MaskedModel(nn.Module):
             module.register_parameter(leaf, nn.Parameter(value))
 
     def _check_ids(self, ids):
-        return check_ids(ids, vocab_size=self.vocab_size, length=self.length, device=self.E.device)
+        return check_model_ids(ids, vocab_size=self.vocab_size, length=self.length, device=self.E.device)
 
     def from_numpy(self, params):
         """Copy the numpy model's ``params`` (dict name -> ndarray) into this model; returns self."""

@@ -17,7 +17,7 @@ import torch
 
 from ..nn_torch.transformer import EncoderConfig, TransformerEncoder
 from .._validation import check_int
-from .evaluate import unwrap
+from .scoring import unwrap
 from .loop import resolve_device
 
 __all__ = ["Checkpoint", "load_checkpoint", "save_checkpoint"]

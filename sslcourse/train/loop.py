@@ -22,11 +22,12 @@ from ..history import History
 from ..nn_torch.layers import softmax_cross_entropy
 from ..nn_torch.checks import check_generator, check_masked_model
 from ..nn_torch.masking import bert_mask
+from ..nn_torch.step import optimizer_step
 from ..tasks import FillInTask
 from ..threads import cpu_threads
-from .evaluate import evaluate, unwrap
+from .scoring import evaluate
 
-__all__ = ["History", "adamw", "resolve_device", "train", "training_step"]
+__all__ = ["History", "adamw", "fit", "resolve_device", "train", "training_step"]
 
 DEVICES = ("cpu", "cuda", "cuda:<index>", "mps")
 AMP = ("auto", "bf16", "off")
@@ -91,11 +92,7 @@ def training_step(model, optimizer, inputs, targets, mask, *, amp_dtype=None):
         logits = model(inputs)  # (N, L, V)
     if logits.dtype in (torch.float16, torch.bfloat16):
         logits = logits.float()  # the loss in float32 at least
-    loss = softmax_cross_entropy(logits, targets, mask)
-    optimizer.zero_grad(set_to_none=True)
-    loss.backward()
-    optimizer.step()
-    return loss.detach()
+    return optimizer_step(optimizer, softmax_cross_entropy(logits, targets, mask))
 
 
 def _check_data(ids, model):
@@ -180,18 +177,55 @@ def train(model, ids, *, steps, batch_size=128, lr=3e-3, generator, device=None,
     amp_dtype = _amp_dtype(amp, device)
     if not isinstance(model, DistributedDataParallel):
         model.to(device)
-    forward = torch.compile(model) if compile else model
+    batches = _batches(data, core, generator, batch_size, mask_ratio, rates, device)
+
+    def score(step):
+        if eval_task is not None and (step % eval_every == 0 or step == steps):
+            return astuple(evaluate(core, eval_task))
+        return None
+
+    return fit(model, batches, steps=steps, lr=lr, weight_decay=weight_decay, device=device, amp_dtype=amp_dtype,
+               threads=threads, progress=progress, forward=torch.compile(model) if compile else model,
+               score=score, start=start)
+
+
+def fit(model, batches, *, steps, lr, weight_decay, device, amp_dtype=None, threads=1, progress=False,
+        forward=None, score=None, start=None):
+    """The torch training loop every text trainer shares (``train`` here, ``sc.gpt.train_gpt``).
+
+    AdamW (fused where torch has it), the learning rate warmed up over 5% of the steps then decayed to
+    0 along a cosine, torch on ``threads`` CPU threads (on the CPU), an optional progress bar, bf16
+    autocast when ``amp_dtype`` is given.
+
+    Parameters
+    ----------
+    model : nn.Module, already on ``device``; trained in place
+    batches : iterator of (inputs, targets, mask) Tensors on ``device``, one per step
+    steps : int; lr, weight_decay : AdamW's
+    device : torch.device
+    amp_dtype : torch.bfloat16 or None
+    threads : int or None, torch's CPU threads meanwhile
+    progress : bool, a progress bar with the recent loss
+    forward : the callable that runs the model (a ``torch.compile`` of it), default the model
+    score : callable(step) -> (accuracy, cross_entropy) or None, called after each step
+    start : float, ``time.perf_counter()`` when the run began (default: now)
+
+    Returns
+    -------
+    History
+    """
+    start = time.perf_counter() if start is None else start
     optimizer = adamw(model.parameters(), lr=lr, weight_decay=weight_decay)
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, _schedule(steps))
-    batches = _batches(data, core, generator, batch_size, mask_ratio, rates, device)
-    losses, evals = [], []
+    forward, losses, evals = forward or model, [], []
     model.train()
     with cpu_threads(threads if device.type == "cpu" else None, "threads"):
         for step in _steps(steps, progress, losses):
             losses.append(training_step(forward, optimizer, *next(batches), amp_dtype=amp_dtype))
             scheduler.step()
-            if eval_task is not None and (step % eval_every == 0 or step == steps):
-                evals.append((step, *astuple(evaluate(core, eval_task))))
+            scored = None if score is None else score(step)
+            if scored is not None:
+                evals.append((step, *scored))
                 model.train()
     columns = tuple(zip(*evals)) or ((), (), ())
     return History(tuple(torch.stack(losses).tolist()), *(tuple(c) for c in columns),

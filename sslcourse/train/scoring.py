@@ -10,7 +10,7 @@ from ..nn_torch.checks import check_masked_model
 from ..tasks import check_task, score
 from ..threads import cpu_threads
 
-__all__ = ["cpu_threads", "evaluate", "predict_proba", "unwrap"]
+__all__ = ["evaluate", "predict_proba", "unwrap"]
 
 
 def unwrap(model):

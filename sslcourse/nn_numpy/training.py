@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-
 from .._validation import check_array, check_int, check_ratio, check_rng
 from ..history import History
 from ..masking import _check_rates, bert_mask
