@@ -13,10 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._validation import check_bool, check_language, check_ratio, check_sentences, check_words
-from .nn_torch.checks import check_masked_model
 from .data import MASK
 from .data.lexicon import HIS_JOBS, PRONOUNS, USES, VERBS
-from .train import predict_proba
 
 __all__ = ["BiasReport", "bias_report", "counterfactual_augment", "exact_pronoun_rate", "his_share",
            "model_pronoun_rate", "pronoun_contexts", "pronoun_rate", "split_jobs", "swap_pronouns"]
@@ -109,6 +107,9 @@ def model_pronoun_rate(model, language, jobs):
     language : ToyLanguage
     jobs : list of str
     """
+    from .nn_torch.checks import check_masked_model  # torch only here: the corpus measures load none
+    from .train import predict_proba
+
     check_masked_model(model, attrs=("mask_id",))
     ids, mask = pronoun_contexts(language, jobs)
     probs = predict_proba(model, ids, mask)  # (M, V)
@@ -150,6 +151,8 @@ class BiasReport:
 
 def bias_report(model, language, sentences):
     """Measure the share of "his" in the language, in ``sentences`` and in ``model`` (trained on them)."""
+    from .nn_torch.checks import check_masked_model
+
     check_masked_model(model, attrs=("mask_id",))
     sentences = check_sentences(sentences)
     groups = split_jobs(language)

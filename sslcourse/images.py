@@ -178,7 +178,7 @@ def reconstruct(model, images, mask):
     mask = check_array(mask, "mask")
     if mask.dtype != bool or mask.shape != images.shape:
         raise ValueError(f"mask must be a bool array of the images' shape {images.shape} (True = hidden), "
-                         f"got {mask.dtype} {mask.shape}. Make it with sc.images.hide_pixels.")
+                         f"got {mask.dtype} {mask.shape}. Make it with sc.masking.hide_pixels.")
     with evaluating(model), cpu_threads(1):
         pred = model(torch.as_tensor(images), torch.as_tensor(mask)).numpy()
     return np.where(mask, np.clip(pred, 0, 1), images)

@@ -165,7 +165,7 @@ def _entries():
                                             (sc.nn_numpy.models.ContextModel(V, Lmax, dim=4, hidden=8, rng=r()),
                                              ids[:4], ids[:4], mask[:4]), {}),
         # images
-        "images.hide_pixels": lambda: (sc.images.hide_pixels, (4,), dict(ratio=0.5, rng=r())),
+        "masking.hide_pixels": lambda: (sc.masking.hide_pixels, (4,), dict(ratio=0.5, rng=r())),
         "images.MaskedImageModel": lambda: (sc.images.MaskedImageModel, (), dict(hidden=8, code=4, generator=g())),
         "images.masked_mse": lambda: (sc.images.masked_mse, (torch.zeros(4, 8, 8), torch.ones(4, 8, 8),
                                                              torch.as_tensor(pmask)), {}),
