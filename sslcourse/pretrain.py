@@ -6,9 +6,9 @@ gets two vectors from the trained weights:
 
 - ``"input"``: its row of the embedding ``E`` (V, D), what the model reads;
 - ``"output"``: its output weights, the column of ``W2`` that scores it at every position,
-  reshaped to (V, L * H): what contexts the word fits.
+  reshaped to (V, L * F): what contexts the word fits.
 
-Shape letters: V vocabulary, L positions, D embedding width, H hidden units, K categories.
+Shape letters: V vocabulary, L positions, D embedding width, F hidden units, K categories.
 """
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ def pretrain_words(language, *, rng, steps=300, n_sentences=20_000, mask_ratio=0
     rng : numpy.random.Generator, draws the sentences and seeds the model's generator
     steps, batch_size, lr, mask_ratio : the training's settings (see ``sc.train.train``)
     n_sentences : int, unlabelled sentences drawn for training
-    dim, hidden : int, D and H of the model
+    dim, hidden : int, D and F of the model
 
     Returns
     -------
@@ -61,7 +61,7 @@ def word_vectors(model, kind="output"):
 
     Returns
     -------
-    ndarray (V, L * H) for "output", (V, D) for "input"
+    ndarray (V, L * F) for "output", (V, D) for "input"
     """
     from .nn_torch import ContextModel
 
@@ -73,9 +73,9 @@ def word_vectors(model, kind="output"):
     if kind != "output":
         raise ValueError(f"kind must be 'output' or 'input', got {kind!r}. Pass kind='output' for the "
                          f"contexts a word fits, 'input' for its embedding.")
-    H, L, V = model.hidden, model.length, model.vocab_size
-    W2 = model.W2.detach().cpu().numpy().astype(np.float64)  # (H, L * V)
-    return W2.reshape(H, L, V).transpose(2, 1, 0).reshape(V, L * H)  # (H, L, V) -> (V, L, H) -> (V, L*H)
+    F, L, V = model.hidden, model.length, model.vocab_size
+    W2 = model.W2.detach().cpu().numpy().astype(np.float64)  # (F, L * V)
+    return W2.reshape(F, L, V).transpose(2, 1, 0).reshape(V, L * F)  # (F, L, V) -> (V, L, F) -> (V, L*F)
 
 
 def category_labels(language):

@@ -4,7 +4,7 @@ Every sentence of the toy language has a topic (farm, town or home) that its wor
 at. A masked model outputs word probabilities, not topics; here we read a topic off it with a
 hand-made trick, with a linear probe on its hidden layer, and by fine-tuning it on a few labels,
 and compare each with the exact Bayes limit of the topic task.
-Shape letters: N sentences, L positions, D width, H hidden units, V vocabulary, K topics.
+Shape letters: N sentences, L positions, D width, F hidden units, V vocabulary, K topics.
 """
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ __all__ = ["TopicClassifier", "fine_tune", "hidden_features", "predict_topics",
 
 
 def hidden_features(model, ids):
-    """A ``ContextModel``'s hidden layer, ``relu(flatten(E[ids] + P) W1 + b1)``: int (N, L) -> (N, H)."""
+    """A ``ContextModel``'s hidden layer, ``relu(flatten(E[ids] + P) W1 + b1)``: int (N, L) -> (N, F)."""
     if not isinstance(model, ContextModel):
         raise TypeError(f"model must be a sc.nn_torch.ContextModel, got {type(model).__name__}. "
                         f"Make one with sc.nn_torch.ContextModel(V, L, generator=torch.Generator().manual_seed(0)).")
@@ -44,7 +44,7 @@ def hidden_features(model, ids):
         raise ValueError(f"ids must have exactly {model.length} positions for this ContextModel, got shape "
                          f"{tuple(ids.shape)}. Pad them with language.encode(sentences, length={model.length}).")
     x = model.E[ids] + model.P  # (N, L) -> (N, L, D)
-    return torch.relu(x.reshape(N, -1) @ model.W1 + model.b1)  # (N, L*D) x (L*D, H) -> (N, H)
+    return torch.relu(x.reshape(N, -1) @ model.W1 + model.b1)  # (N, L*D) x (L*D, F) -> (N, F)
 
 
 class TopicClassifier(nn.Module):
@@ -64,13 +64,13 @@ class TopicClassifier(nn.Module):
                             f"pretrained ContextModel (sc.pretrain.pretrain_words) or a fresh one.")
         check_generator(generator)
         self.body = copy.deepcopy(body)
-        H, K = body.hidden, check_int(n_topics, "n_topics", minimum=2)
-        self.W = nn.Parameter(torch.randn(H, K, generator=generator, dtype=body.E.dtype) * H**-0.5)
+        F, K = body.hidden, check_int(n_topics, "n_topics", minimum=2)
+        self.W = nn.Parameter(torch.randn(F, K, generator=generator, dtype=body.E.dtype) * F**-0.5)
         self.b = nn.Parameter(torch.zeros(K, dtype=body.E.dtype))
 
     def forward(self, ids):
         """ids (N, L) -> topic logits (N, K)."""
-        return hidden_features(self.body, ids) @ self.W + self.b  # (N, H) x (H, K) -> (N, K)
+        return hidden_features(self.body, ids) @ self.W + self.b  # (N, F) x (F, K) -> (N, K)
 
 
 def fine_tune(body, ids, labels, *, n_topics, generator, steps=100, lr=3e-3, freeze=False):
@@ -107,7 +107,7 @@ def fine_tune(body, ids, labels, *, n_topics, generator, steps=100, lr=3e-3, fre
     x, y = torch.from_numpy(ids).long(), torch.from_numpy(labels).long()
     if freeze:  # the body never changes: compute its features once
         with torch.no_grad():
-            features = hidden_features(model.body, x)  # (N, H)
+            features = hidden_features(model.body, x)  # (N, F)
     for _ in range(steps):
         logits = features @ model.W + model.b if freeze else model(x)  # (N, K)
         optimizer_step(optimizer, nn.functional.cross_entropy(logits, y))
