@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._validation import check_array, check_int, check_language, check_rng
-from .data.bayes import bayes_posteriors
+from .data.bayes import Score, bayes_posteriors
 
 __all__ = ["FillInTask", "Score", "bayes_score", "check_task", "make_fill_in_task", "score"]
 
@@ -48,17 +48,6 @@ class FillInTask:
     def targets(self):
         """(N,) the hidden words' ids."""
         return self.ids[self.mask]
-
-
-@dataclass(frozen=True)
-class Score:
-    """Accuracy and cross-entropy (nats) of predictions on a task."""
-
-    accuracy: float
-    cross_entropy: float
-
-    def __repr__(self):
-        return f"Score(accuracy={self.accuracy:.3f}, cross_entropy={self.cross_entropy:.3f})"
 
 
 def make_fill_in_task(language, n, *, rng):

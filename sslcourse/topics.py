@@ -23,7 +23,7 @@ from .nn_torch.step import optimizer_step
 from .nn_torch.models import ContextModel
 from .train import predict_proba
 
-__all__ = ["TopicClassifier", "fine_tune", "hidden_features", "predict_topics",
+__all__ = ["TopicClassifier", "hidden_features", "predict_topics", "train_topic_classifier",
            "topic_limit", "topic_posteriors", "topic_words", "zero_shot_topics"]
 
 
@@ -73,7 +73,7 @@ class TopicClassifier(nn.Module):
         return hidden_features(self.body, ids) @ self.W + self.b  # (N, F) x (F, K) -> (N, K)
 
 
-def fine_tune(body, ids, labels, *, n_topics, generator, steps=100, lr=3e-3, freeze=False):
+def train_topic_classifier(body, ids, labels, *, n_topics, generator, steps=100, lr=3e-3, freeze=False):
     """Train a ``TopicClassifier`` on a few labelled sentences (full batch, Adam).
 
     Parameters
@@ -116,7 +116,7 @@ def fine_tune(body, ids, labels, *, n_topics, generator, steps=100, lr=3e-3, fre
 
 def predict_topics(classifier, ids):
     """The most probable topic of each sentence: int (N, L) -> int (N,) (its mode is left as it was)."""
-    check_module(classifier, "classifier", kind=TopicClassifier, make="Train one with sc.topics.fine_tune.")
+    check_module(classifier, "classifier", kind=TopicClassifier, make="Train one with sc.topics.train_topic_classifier.")
     ids = check_array(ids, "ids", ndim=2, dtype_kind="iu")
     with evaluating(classifier):
         return classifier(torch.from_numpy(ids).long()).argmax(dim=1).numpy()

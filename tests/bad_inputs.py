@@ -207,7 +207,7 @@ def _entries():
         "topics.topic_posteriors": lambda: (sc.topics.topic_posteriors, (L, ids[:4]), {}),
         "topics.hidden_features": lambda: (sc.topics.hidden_features, (ctx(), ids[:4]), {}),
         "topics.TopicClassifier": lambda: (sc.topics.TopicClassifier, (ctx(), 3), dict(generator=g())),
-        "topics.fine_tune": lambda: (sc.topics.fine_tune, (ctx(), ids[:6], np.arange(6) % 3),
+        "topics.train_topic_classifier": lambda: (sc.topics.train_topic_classifier, (ctx(), ids[:6], np.arange(6) % 3),
                                      dict(n_topics=3, generator=g(), steps=1)),
         "topics.predict_topics": lambda: (sc.topics.predict_topics,
                                           (sc.topics.TopicClassifier(ctx(), 3, generator=g()), ids[:4]), {}),

@@ -35,5 +35,5 @@ def test_a_function_given_a_generator_leaves_the_global_ones_alone(entry):
 
 def test_the_seeded_entries_cover_the_models_and_trainers():
     for name in ("images.MaskedImageModel", "evaluation.Classifier", "topics.TopicClassifier", "train.train",
-                 "gpt.train_gpt", "gpt.sample", "evaluation.fine_tune", "topics.fine_tune", "pretrain.pretrain_words"):
+                 "gpt.train_gpt", "gpt.sample", "evaluation.fine_tune", "topics.train_topic_classifier", "pretrain.pretrain_words"):
         assert name in SEEDED

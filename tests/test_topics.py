@@ -74,7 +74,7 @@ def test_fine_tune_leaves_the_pretrained_model_alone(small, body, freeze):
     ids = small.encode(sentences, length=small.max_length)
     y = np.array([small.topics.index(t) for t in labels])
     before = {k: v.clone() for k, v in body.state_dict().items()}
-    clf = topics.fine_tune(body, ids, y, n_topics=3, steps=20, lr=1e-2, freeze=freeze,
+    clf = topics.train_topic_classifier(body, ids, y, n_topics=3, steps=20, lr=1e-2, freeze=freeze,
                            generator=torch.Generator().manual_seed(0))
     for k, v in body.state_dict().items():
         torch.testing.assert_close(v, before[k])
@@ -82,7 +82,7 @@ def test_fine_tune_leaves_the_pretrained_model_alone(small, body, freeze):
     assert body_moved != freeze
     assert topics.predict_topics(clf, ids).shape == (30,)
     with pytest.raises(ValueError, match="labels must have one topic per sentence of ids"):
-        topics.fine_tune(body, ids, y[:5], n_topics=3, generator=torch.Generator())
+        topics.train_topic_classifier(body, ids, y[:5], n_topics=3, generator=torch.Generator())
 
 
 def test_zero_shot_topics(small, body):

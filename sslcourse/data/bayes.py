@@ -15,11 +15,20 @@ from .table import sentence_keys
 
 
 @dataclass(frozen=True)
-class BayesLimit:
-    """The best accuracy and cross-entropy (nats) any model can reach on the task."""
+class Score:
+    """Accuracy and cross-entropy (nats) of predictions on a task (``sc.tasks.score`` makes them)."""
 
     accuracy: float
     cross_entropy: float
+
+    def __repr__(self):
+        return f"Score(accuracy={self.accuracy:.3f}, cross_entropy={self.cross_entropy:.3f})"
+
+
+@dataclass(frozen=True, repr=False)
+class BayesLimit(Score):
+    """The best accuracy and cross-entropy (nats) any model can reach on the task: a ``Score``
+    printed with four decimals (it is exact)."""
 
     def __repr__(self):
         return f"BayesLimit(accuracy={self.accuracy:.4f}, cross_entropy={self.cross_entropy:.4f} nats)"
