@@ -89,22 +89,6 @@ def check_mask(mask, name, shape):
     return mask
 
 
-def check_ratio(value, name, *, low=0.0, high=1.0, inclusive=(False, False)):
-    """Check a number in an interval, open by default: ``(low, high)``."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a number, got {type(value).__name__} {value!r}.")
-    lo_ok = value >= low if inclusive[0] else value > low
-    hi_ok = value <= high if inclusive[1] else value < high
-    if not (lo_ok and hi_ok):
-        left = "[" if inclusive[0] else "("
-        right = "]" if inclusive[1] else ")"
-        raise ValueError(
-            f"{name} must lie in {left}{low}, {high}{right}, got {value!r}. "
-            f"Pick a value inside that interval."
-        )
-    return float(value)
-
-
 def check_ratio(value, name, *, low=0.0, high=1.0, inclusive=(False, False), fix=None):
     """Check a number in an interval, open by default: ``(low, high)``; NaN is never inside."""
     example = _example_in(low, high, inclusive)

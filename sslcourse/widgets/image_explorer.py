@@ -142,19 +142,11 @@ def panels_png(image, mask, recon, *, scale=24):
 
 
 
-
 class ImageMaskExplorer(Explorer):
     """Slide the masking ratio and watch a digit being hidden and reconstructed.
 
-    Parameters
-    ----------
-    images : ndarray (N, H, W), values in [0, 1]
-    reconstruct : callable or None
-        ``reconstruct(images (n, H, W), mask (n, H, W) bool) -> (n, H, W)``; None: ``neighbour_fill``.
-    labels : ndarray (N,) or None
-    ratio : float in (0, 1)
-    patch : int, side of a hidden square (1 = single pixels)
-    seed : int, the first random mask ("new random mask" draws the next)
+    Parameters as ``ImageMaskState`` (the image shown first is image 0); ``seed`` is the first
+    random mask, and the "new random mask" button draws the next.
     """
 
     def __init__(self, images, reconstruct=None, *, labels=None, ratio=0.5, patch=1, seed=0):
