@@ -14,7 +14,7 @@ from torch import nn
 
 from ._validation import check_array, check_int, check_number
 from .nn_torch.checks import as_float_tensor, check_generator, check_module
-from .nn_torch.inference import evaluating
+from .nn_torch.inference import evaluating, predict
 from .nn_torch.step import optimizer_step
 from .subsets import (DrawScores, LabelEfficiency, label_efficiency, plot_label_efficiency,  # noqa: F401
                       sample_per_class, split_indices)
@@ -76,9 +76,8 @@ def extract_features(model, x, *, batch_size=1024):
     check_module(model, attrs=("features",), make="Pass a model of sc.images, or wrap yours.")
     x = _inputs(x)
     batch_size = check_int(batch_size, "batch_size", minimum=1)
-    with evaluating(model), cpu_threads(1):
-        out = torch.cat([model.features(x[i:i + batch_size]) for i in range(0, len(x), batch_size)])
-    return out.numpy().astype(np.float64)
+    with cpu_threads(1):
+        return predict(model, len(x), batch_size, lambda rows: model.features(x[rows])).numpy().astype(np.float64)
 
 
 def _inputs(x, name="x"):

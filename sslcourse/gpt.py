@@ -23,7 +23,7 @@ from ._validation import check_array, check_int, check_language, check_number, c
 from .data.exact import check_prefix, next_word_limit, next_word_posterior, next_word_posteriors
 from .data.vocabulary import Vocabulary
 from .nn_torch.checks import check_generator
-from .nn_torch.inference import evaluating
+from .nn_torch.inference import evaluating, predict
 from .nn_torch.transformer import EncoderConfig, TransformerEncoder
 from .train import resolve_device
 from .train.loop import fit
@@ -113,11 +113,9 @@ def next_token_proba(model, inputs, *, batch_size=1024):
     _check_causal(model)
     inputs = torch.as_tensor(check_array(inputs, "inputs", ndim=2, dtype_kind="iu"), dtype=torch.long)
     batch_size = check_int(batch_size, "batch_size", minimum=1)
-    device, out = model.tok.weight.device, []
-    with evaluating(model):
-        for i in range(0, len(inputs), batch_size):
-            out.append(model(inputs[i: i + batch_size].to(device)).double().softmax(dim=-1).cpu())
-    return torch.cat(out).numpy()
+    device = model.tok.weight.device
+    return predict(model, len(inputs), batch_size,
+                   lambda rows: model(inputs[rows].to(device)).double().softmax(dim=-1)).numpy()
 
 
 def _check_causal(model):

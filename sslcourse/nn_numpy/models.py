@@ -36,10 +36,14 @@ form, layer-norm eps 1e-5. Parameters, drawn in this order from ``rng``
 """
 from __future__ import annotations
 
+from collections import namedtuple
+
 import numpy as np
 
 from .._validation import check_array, check_ids, check_int, check_mask, check_rng
 from . import layers as ly
+
+BlockCache = namedtuple("BlockCache", "ln1 attn ln2 mlp_in gelu mlp_out")  # one block's caches, by name
 
 
 class _MaskedModel:
@@ -225,7 +229,7 @@ class Encoder(_MaskedModel):
         logits, c_out = ly.linear_forward(xn, p["W_out"], p["b_out"])  # (N, L, D) -> (N, L, V)
         cache = (c_emb, blocks, c_lnf, c_out, L)
         if return_attention:
-            return logits, cache, [c[1][8] for c in blocks]  # the probs kept by attention_forward
+            return logits, cache, [c.attn.probs for c in blocks]  # the weights kept by attention_forward
         return logits, cache
 
     def _block_forward(self, x, pre, key_mask):
@@ -238,7 +242,7 @@ class Encoder(_MaskedModel):
         m, c_1 = ly.linear_forward(m, p[pre + "mlp.W1"], p[pre + "mlp.b1"])  # (N, L, D) -> (N, L, F)
         m, c_gelu = ly.gelu_forward(m)
         m, c_2 = ly.linear_forward(m, p[pre + "mlp.W2"], p[pre + "mlp.b2"])  # (N, L, F) -> (N, L, D)
-        return x + m, (c_ln1, c_att, c_ln2, c_1, c_gelu, c_2)
+        return x + m, BlockCache(c_ln1, c_att, c_ln2, c_1, c_gelu, c_2)
 
     def backward(self, dlogits, cache):
         """dlogits (N, L, V) -> grads, a dict with the keys of ``params``."""

@@ -9,7 +9,7 @@ import contextlib
 
 import torch
 
-__all__ = ["evaluating", "model_device"]
+__all__ = ["evaluating", "model_device", "predict"]
 
 
 @contextlib.contextmanager
@@ -27,3 +27,10 @@ def evaluating(model):
 def model_device(model):
     """The device of the model's first parameter (cpu for a model without parameters)."""
     return next((p.device for p in model.parameters()), torch.device("cpu"))
+
+
+def predict(model, n, batch_size, fn):
+    """``fn(rows)`` for consecutive slices ``rows`` of ``n`` items, ``batch_size`` at a time, inside
+    ``evaluating(model)``; the results moved to the CPU and concatenated along the first axis."""
+    with evaluating(model):
+        return torch.cat([fn(slice(i, i + batch_size)).cpu() for i in range(0, n, batch_size)])

@@ -7,6 +7,7 @@ from torch.nn.parallel import DistributedDataParallel
 
 from .._validation import check_array, check_int, check_mask
 from ..nn_torch.checks import check_masked_model
+from ..nn_torch.inference import model_device, predict
 from ..tasks import check_task, score
 from ..threads import cpu_threads
 
@@ -41,18 +42,13 @@ def predict_proba(model, ids, mask, *, batch_size=1024, threads=1):
     mask = check_mask(mask, "mask", ids.shape)
     batch_size = check_int(batch_size, "batch_size", minimum=1)
     inputs = torch.from_numpy(np.where(mask, core.mask_id, ids).astype(np.int64))
-    device = next(core.parameters()).device
-    was_training, out = core.training, []
-    core.eval()
-    try:
-        with torch.no_grad(), cpu_threads(threads, "threads"):
-            for i in range(0, len(ids), batch_size):
-                logits = core(inputs[i: i + batch_size].to(device))  # (B, L, V)
-                hidden = torch.from_numpy(mask[i: i + batch_size]).to(device)
-                out.append(logits[hidden].double().softmax(dim=-1).cpu())  # (M_b, V)
-    finally:
-        core.train(was_training)
-    return torch.cat(out).numpy()
+    device, hidden = model_device(core), torch.from_numpy(mask)
+
+    def probs(rows):  # logits (B, L, V) -> (M_b, V) at the hidden positions of the rows
+        return core(inputs[rows].to(device))[hidden[rows].to(device)].double().softmax(dim=-1)
+
+    with cpu_threads(threads, "threads"):
+        return predict(core, len(ids), batch_size, probs).numpy()
 
 
 def evaluate(model, task):
