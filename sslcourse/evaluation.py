@@ -16,17 +16,13 @@ from ._validation import check_array, check_int, check_number
 from .nn_torch.checks import as_float_tensor, check_generator, check_module
 from .nn_torch.inference import evaluating, predict
 from .nn_torch.step import optimizer_step
-from .subsets import (DrawScores, LabelEfficiency, label_efficiency, plot_label_efficiency,  # noqa: F401
-                      sample_per_class, split_indices)
+from .subsets import (DrawScores, LabelEfficiency, _check_labels, label_efficiency,  # noqa: F401
+                      plot_label_efficiency, sample_per_class, split_indices)
 from .threads import cpu_threads
 
 __all__ = ["Classifier", "DrawScores", "LabelEfficiency", "accuracy", "extract_features",
            "fine_tune", "label_efficiency", "linear_probe", "plot_label_efficiency",
            "sample_per_class", "split_indices", "train_classifier"]
-
-
-def _check_labels(labels, name="labels"):
-    return check_array(labels, name, ndim=1, dtype_kind="iu")
 
 
 def _check_pair(features, labels, fname, lname):
