@@ -134,9 +134,10 @@ def softmax_with_temperature(logits, temperature):
     if isinstance(temperature, bool) or not isinstance(temperature, numbers.Real):
         raise TypeError(f"temperature must be a number > 0, got {type(temperature).__name__} {temperature!r}. "
                         f"Pass a float such as temperature=1.0.")
-    if not 0 < temperature < math.inf:
-        raise ValueError(f"temperature must be > 0, got {temperature!r} (and finite). Dividing by it must make sense: "
-                         f"use 1.0 for the model's own probabilities, a small value like 0.1 for near-greedy.")
+    if not temperature > 0 or temperature == math.inf:
+        raise ValueError(f"temperature must be > 0{' and finite' if temperature == math.inf else ''}, got "
+                         f"{temperature!r}. Dividing by it must make sense: use 1.0 for the model's own "
+                         f"probabilities, a small value like 0.1 for near-greedy.")
     logits = check_array(logits, "logits", min_ndim=1, dtype_kind="fiu", finite=True)
     z = logits.astype(np.float64) / temperature
     z = z - z.max(axis=-1, keepdims=True)  # the largest is 0: exp never overflows
