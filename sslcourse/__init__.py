@@ -20,6 +20,7 @@ _LAZY = {
     "train": "04: torch training, checkpoints, torchrun",
     "images": "05: masked images",
     "evaluation": "06: probes, fine-tuning, label efficiency",
+    "subsets": "06: labelled subsets, label efficiency (numpy only)",
     "clustering": "07: k-means",
     "pretrain": "06-07: pretrained text features",
     "topics": "08: sentence topics",

@@ -3,11 +3,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import check_array, check_int
+from ._validation import check_array, check_int, check_mask
+from .tasks import check_task
+
+__all__ = ["NeighbourCounts", "UnigramCounts", "uniform_guess"]
 
 
 def uniform_guess(task, vocab_size, n_special=3):
     """Every ordinary word equally likely: (N, V) probabilities."""
+    check_task(task)
+    n_special = check_int(n_special, "n_special", minimum=0)
+    vocab_size = check_int(vocab_size, "vocab_size", minimum=n_special + 1)
     probs = np.zeros((len(task.targets), vocab_size))
     probs[:, n_special:] = 1.0 / (vocab_size - n_special)
     return probs
@@ -31,6 +37,8 @@ class UnigramCounts:
 
     def predict_proba(self, inputs, mask):
         """(M, V) probabilities, one row per hidden position of inputs (N, L)."""
+        inputs = check_array(inputs, "inputs", ndim=2, dtype_kind="iu")
+        mask = check_mask(mask, "mask", inputs.shape)
         return np.tile(self.probs_, (int(np.count_nonzero(mask)), 1))
 
 
@@ -60,6 +68,7 @@ class NeighbourCounts:
     def predict_proba(self, inputs, mask):
         """(M, V) probabilities, one row per hidden position of inputs (N, L)."""
         inputs = check_array(inputs, "inputs", ndim=2, dtype_kind="iu")
+        mask = check_mask(mask, "mask", inputs.shape)
         padded = np.pad(inputs, ((0, 0), (1, 1)), constant_values=self.pad_id)
         n, pos = np.nonzero(mask)
         counts = self.counts_[padded[n, pos], padded[n, pos + 2]]  # (M, V)

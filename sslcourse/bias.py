@@ -12,31 +12,34 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import check_ratio
+from ._validation import check_bool, check_language, check_ratio, check_sentences, check_words
 from .data import MASK
 from .data.lexicon import HIS_JOBS, PRONOUNS, USES, VERBS
-from .train import predict_proba
 
 __all__ = ["BiasReport", "bias_report", "counterfactual_augment", "exact_pronoun_rate", "his_share",
            "model_pronoun_rate", "pronoun_contexts", "pronoun_rate", "split_jobs", "swap_pronouns"]
 
 SWAP = {"his": "her", "her": "his"}
+CONTEXT = ("the", "{job}", "{verb}", "{pronoun}", "{tool}")  # the "own" sentences, singular, no adjective
+PRONOUN_AT = CONTEXT.index("{pronoun}")  # the position hidden in pronoun_contexts
 
 
 def his_share(pronoun_bias, *, his_job):
     """The share of "his" that the knob sets: ``(1 + b) / 2`` after a job of ``HIS_JOBS``, else ``(1 - b) / 2``."""
     b = check_ratio(pronoun_bias, "pronoun_bias", inclusive=(True, True))
+    his_job = check_bool(his_job, "his_job")
     return (1 + b) / 2 if his_job else (1 - b) / 2
 
 
 def split_jobs(language):
     """The language's jobs in two lists: those the knob pairs with "his", and the others (with "her")."""
-    his = [job for job in language.people if job in HIS_JOBS]
+    his = [job for job in check_language(language).people if job in HIS_JOBS]
     return his, [job for job in language.people if job not in HIS_JOBS]
 
 
 def _check_jobs(jobs):
-    if isinstance(jobs, str) or not len(jobs) or not all(isinstance(j, str) for j in jobs):
+    if isinstance(jobs, str) or not isinstance(jobs, (list, tuple, set)) or not jobs \
+            or not all(isinstance(j, str) for j in jobs):
         raise TypeError(f"jobs must be a non-empty list of job words like ['doctor', 'pilot'], got {jobs!r}. "
                         f"Get them with sc.bias.split_jobs(language).")
     return set(jobs)
@@ -55,6 +58,7 @@ def pronoun_rate(sentences, jobs):
     float in [0, 1]
     """
     jobs = _check_jobs(jobs)
+    sentences = check_sentences(sentences)
     pronouns = [w for s in sentences if jobs.intersection(s) for w in s if w in SWAP]
     if not pronouns:
         raise ValueError(f"no sentence has both a pronoun and one of the jobs {sorted(jobs)}: nothing to "
@@ -70,14 +74,16 @@ def pronoun_contexts(language, jobs):
     ids : int ndarray (M, L), the sentences with "his" at the hidden position, padded to ``language.max_length``
     mask : bool ndarray (M, L), True at the hidden pronoun
     """
+    check_language(language)
     jobs, sentences = _check_jobs(jobs), []
     for job in [j for j in language.people if j in jobs]:
-        sentences += [["the", job, verb, "his", tool] for verb in VERBS["own"] for tool in USES[job]]
+        sentences += [[w.format(job=job, verb=verb, pronoun="his", tool=tool) for w in CONTEXT]
+                      for verb in VERBS["own"] for tool in USES[job]]
     if not sentences:
         raise ValueError(f"jobs {sorted(jobs)} holds no job of this language; its jobs are {language.people}.")
     ids = language.encode(sentences, length=language.max_length)
     mask = np.zeros(ids.shape, dtype=bool)
-    mask[:, 3] = True
+    mask[:, PRONOUN_AT] = True
     return ids, mask
 
 
@@ -87,8 +93,8 @@ def exact_pronoun_rate(language, jobs):
     his = language.vocabulary.index["his"]
     rates = []
     for sentence in language.decode(ids):
-        sentence[3] = MASK
-        rates.append(language.posterior(sentence, 3)[his])
+        sentence[PRONOUN_AT] = MASK
+        rates.append(language.posterior(sentence, PRONOUN_AT)[his])
     return float(np.mean(rates))
 
 
@@ -101,6 +107,10 @@ def model_pronoun_rate(model, language, jobs):
     language : ToyLanguage
     jobs : list of str
     """
+    from .nn_torch.checks import check_masked_model  # torch only here: the corpus measures load none
+    from .train import predict_proba
+
+    check_masked_model(model, attrs=("mask_id",))
     ids, mask = pronoun_contexts(language, jobs)
     probs = predict_proba(model, ids, mask)  # (M, V)
     his, her = (language.vocabulary.index[w] for w in PRONOUNS)
@@ -109,15 +119,12 @@ def model_pronoun_rate(model, language, jobs):
 
 def swap_pronouns(sentence):
     """The counterfactual sentence: "his" and "her" exchanged, every other word kept (a new list)."""
-    if isinstance(sentence, str):
-        raise TypeError(f"sentence must be a list of words, got the string {sentence!r}. Use sentence.split().")
-    return [SWAP.get(w, w) for w in sentence]
+    return [SWAP.get(w, w) for w in check_words(sentence, "sentence", allow_empty=True)]
 
 
 def counterfactual_augment(sentences):
     """The sentences plus a pronoun-swapped copy of each one that has a pronoun (Zhao et al., 2018)."""
-    if isinstance(sentences, str) or not len(sentences):
-        raise TypeError(f"sentences must be a non-empty list of sentences (lists of words), got {sentences!r}.")
+    sentences = check_sentences(sentences)
     return list(sentences) + [swap_pronouns(s) for s in sentences if any(w in SWAP for w in s)]
 
 
@@ -144,6 +151,10 @@ class BiasReport:
 
 def bias_report(model, language, sentences):
     """Measure the share of "his" in the language, in ``sentences`` and in ``model`` (trained on them)."""
+    from .nn_torch.checks import check_masked_model
+
+    check_masked_model(model, attrs=("mask_id",))
+    sentences = check_sentences(sentences)
     groups = split_jobs(language)
     return BiasReport(tuple(exact_pronoun_rate(language, g) for g in groups),
                       tuple(pronoun_rate(sentences, g) for g in groups),

@@ -6,12 +6,12 @@ K clusters. The start is k-means++ (Arthur and Vassilvitskii, 2007), drawn from 
 """
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import check_array, check_int, check_rng
+from ._validation import check_array, check_finite, check_int, check_rng
+from .threads import blas_threads
 
 __all__ = ["ClusterScore", "KMeansResult", "assign", "cluster_scores", "inertia", "kmeans",
            "kmeans_plus_plus", "update"]
@@ -24,7 +24,7 @@ def _check_points(x, name="x"):
             f"{name} must be a 2-D array (N points, D features), got shape {x.shape}. "
             f"Flatten each item first, for example {name}.reshape(len({name}), -1)."
         )
-    return x.astype(np.float64, copy=False)
+    return check_finite(x.astype(np.float64, copy=False), name)
 
 
 def _check_k(k, n_points):
@@ -171,19 +171,10 @@ def kmeans(x, k, *, rng, init=None, n_init=1, max_iter=100):
         if init.shape != (k, x.shape[1]) or n_init != 1:
             raise ValueError(f"init must have shape (k, D) = {(k, x.shape[1])} with n_init=1, got shape "
                              f"{init.shape} and n_init={n_init}. Pass k centres with x's features.")
-    with _one_blas_thread():
+    with blas_threads(1):  # faster on matrices this small
         runs = [_lloyd(x, init if init is not None else kmeans_plus_plus(x, k, rng=rng), max_iter)
                 for _ in range(n_init)]
     return min(runs, key=lambda run: run.inertia)
-
-
-def _one_blas_thread():
-    """BLAS on one thread: faster on matrices this small (a no-op without threadpoolctl)."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:
-        return contextlib.nullcontext()
-    return threadpool_limits(limits=1, user_api="blas")
 
 
 def _lloyd(x, centroids, max_iter):

@@ -1,88 +1,37 @@
 """How good is a representation with few labels? Linear probes (``linear_probe``), fine-tuning
 (``fine_tune``) or training from scratch (``Classifier``, ``train_classifier``), scored on labelled
 subsets of k examples per class (``sample_per_class``), drawn several times for each k
-(``label_efficiency``, results as frozen ``DrawScores``: mean and spread). Shape letters: N items,
-D features, K classes.
+(``label_efficiency``, results as frozen ``DrawScores``: mean and spread; these live in ``sc.subsets``).
+Shape letters: N items, D features, K classes.
 """
 from __future__ import annotations
 
 import copy
-import numbers
-from dataclasses import dataclass
 
 import numpy as np
 import torch
 from torch import nn
 
-from ._validation import check_array, check_int, check_rng
-from .train.evaluate import cpu_threads
+from ._validation import check_array, check_int, check_number
+from .nn_torch.checks import as_float_tensor, check_generator, check_module
+from .nn_torch.inference import evaluating, predict
+from .nn_torch.step import optimizer_step
+from .subsets import (DrawScores, LabelEfficiency, _check_labels, label_efficiency,  # noqa: F401
+                      plot_label_efficiency, sample_per_class, split_indices)
+from .threads import cpu_threads
 
 __all__ = ["Classifier", "DrawScores", "LabelEfficiency", "accuracy", "extract_features",
            "fine_tune", "label_efficiency", "linear_probe", "plot_label_efficiency",
            "sample_per_class", "split_indices", "train_classifier"]
 
 
-def _check_labels(labels, name="labels"):
-    return check_array(labels, name, ndim=1, dtype_kind="iu")
-
-
 def _check_pair(features, labels, fname, lname):
-    features = check_array(features, fname, ndim=2, dtype_kind="fiub")
+    features = check_array(features, fname, ndim=2, dtype_kind="fiub", finite=True)
     labels = _check_labels(labels, lname)
     if len(features) != len(labels):
         raise ValueError(f"{fname} and {lname} must have the same length (one label per row), got "
                          f"{len(features)} rows and {len(labels)} labels. Index both with the same indices.")
     return features, labels
-
-
-def split_indices(labels, *, test_fraction=0.5, rng):
-    """A stratified split: the same fraction of every class goes to the test side.
-
-    Parameters
-    ----------
-    labels : int ndarray (N,)
-    test_fraction : float in (0, 1)
-    rng : numpy.random.Generator
-
-    Returns
-    -------
-    train, test : sorted int ndarrays of indices
-    """
-    labels = _check_labels(labels)
-    check_rng(rng)
-    if not isinstance(test_fraction, numbers.Real) or not 0 < test_fraction < 1:
-        raise ValueError(f"test_fraction must be a number in (0, 1), got {test_fraction!r}. Try 0.5.")
-    test = []
-    for c in np.unique(labels):
-        members = rng.permutation(np.flatnonzero(labels == c))
-        test.append(members[: int(round(test_fraction * len(members)))])
-    test = np.sort(np.concatenate(test))
-    return np.setdiff1d(np.arange(len(labels)), test), test
-
-
-def sample_per_class(labels, k, *, rng, pool=None):
-    """Draw ``k`` items of each class without replacement: a small labelled subset.
-
-    Parameters
-    ----------
-    labels : int ndarray (N,), the class of every item
-    k : int, examples per class, at most the size of the smallest class in ``pool``
-    rng : numpy.random.Generator
-    pool : int ndarray of indices into ``labels``, or None for all items
-
-    Returns
-    -------
-    indices : int ndarray (K * k,), grouped by class in increasing class order
-    """
-    labels = _check_labels(labels)
-    k = check_int(k, "k", minimum=1)
-    check_rng(rng)
-    pool = np.arange(len(labels)) if pool is None else check_array(pool, "pool", ndim=1, dtype_kind="iu")
-    classes, counts = np.unique(labels[pool], return_counts=True)
-    if k > counts.min():
-        raise ValueError(f"k must be at most the size of the smallest class, {counts.min()} items "
-                         f"(class {classes[counts.argmin()]}), got k={k}. Pass a smaller k or a larger pool.")
-    return np.concatenate([rng.choice(pool[labels[pool] == c], size=k, replace=False) for c in classes])
 
 
 def _fit_probe(x, y, C):
@@ -105,6 +54,7 @@ def linear_probe(train_features, train_labels, test_features, test_labels, *, C=
     -------
     float, the fraction of test items classified right
     """
+    C = check_number(C, "C", positive=True, fix="C is scikit-learn's inverse penalty: try C=1.0.")
     x, y = _check_pair(train_features, train_labels, "train_features", "train_labels")
     xt, yt = _check_pair(test_features, test_labels, "test_features", "test_labels")
     if xt.shape[1] != x.shape[1]:
@@ -119,16 +69,19 @@ def linear_probe(train_features, train_labels, test_features, test_labels, *, C=
 
 def extract_features(model, x, *, batch_size=1024):
     """Run ``model.features`` on ``x`` without gradients; return a numpy array (N, D)."""
-    if not hasattr(model, "features"):
-        raise TypeError(f"model must have a .features(x) method, got {type(model).__name__}. "
-                        f"Pass a model of sc.images, or wrap yours.")
-    was_training = model.training
-    model.eval()
-    x = torch.as_tensor(np.asarray(x), dtype=torch.float32)
-    with torch.no_grad(), cpu_threads(1):
-        out = torch.cat([model.features(x[i:i + batch_size]) for i in range(0, len(x), batch_size)])
-    model.train(was_training)
-    return out.numpy().astype(np.float64)
+    check_module(model, attrs=("features",), make="Pass a model of sc.images, or wrap yours.")
+    x = _inputs(x)
+    batch_size = check_int(batch_size, "batch_size", minimum=1)
+    with cpu_threads(1):
+        return predict(model, len(x), batch_size, lambda rows: model.features(x[rows])).numpy().astype(np.float64)
+
+
+def _inputs(x, name="x"):
+    x = as_float_tensor(x, name)
+    if x.dim() < 2 or not len(x):
+        raise ValueError(f"{name} must be a non-empty batch (N, ...), got shape {tuple(x.shape)}. "
+                         f"For one item use {name}[None].")
+    return x
 
 
 class Classifier(nn.Module):
@@ -143,15 +96,29 @@ class Classifier(nn.Module):
 
     def __init__(self, backbone, n_classes, *, generator):
         super().__init__()
+        check_module(backbone, "backbone", attrs=("features", "n_features"),
+                     make="Pass a model of sc.images (MaskedImageModel), or give yours .features and .n_features.")
+        check_generator(generator)
         self.backbone = backbone
-        D, K = backbone.n_features, check_int(n_classes, "n_classes", minimum=2)
-        self.head = nn.Linear(D, K)
-        with torch.no_grad():
-            self.head.weight.copy_(torch.randn(K, D, generator=generator) * D**-0.5)
-            self.head.bias.zero_()
+        D, K = check_int(backbone.n_features, "backbone.n_features", minimum=1), check_int(n_classes, "n_classes", minimum=2)
+        self.head = nn.Linear(D, K, device="meta")  # no draw from torch's global RNG: the weights come next
+        self.head.weight = nn.Parameter(torch.randn(K, D, generator=generator) * D**-0.5)
+        self.head.bias = nn.Parameter(torch.zeros(K))
 
     def forward(self, x):
         return self.head(self.backbone.features(x))  # (N, D) -> (N, K)
+
+
+def _check_xy(x, y):
+    x, y = _inputs(x), _check_labels(y, "y")
+    if len(x) != len(y):
+        raise ValueError(f"x and y must have the same length, got {len(x)} and {len(y)}. "
+                         f"Index both with the same indices.")
+    return x, y
+
+
+def _check_classifier(model):
+    return check_module(model, make="Pass an nn.Module x -> logits (N, K), for example sc.evaluation.Classifier.")
 
 
 def train_classifier(model, x, y, *, steps=100, lr=1e-3):
@@ -167,19 +134,15 @@ def train_classifier(model, x, y, *, steps=100, lr=1e-3):
     -------
     model, trained in place
     """
-    y = _check_labels(y, "y")
-    if len(x) != len(y):
-        raise ValueError(f"x and y must have the same length, got {len(x)} and {len(y)}. "
-                         f"Index both with the same indices.")
-    xt, yt = torch.as_tensor(np.asarray(x), dtype=torch.float32), torch.as_tensor(y)
+    _check_classifier(model)
+    xt, y = _check_xy(x, y)
+    steps, lr = check_int(steps, "steps", minimum=1), check_number(lr, "lr", positive=True)
+    yt = torch.as_tensor(y)
     optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.0)
     model.train()
     with cpu_threads(1):  # one thread: faster for these small models, the same numbers everywhere
-        for _ in range(check_int(steps, "steps", minimum=1)):
-            loss = nn.functional.cross_entropy(model(xt), yt)
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
+        for _ in range(steps):
+            optimizer_step(optimizer, nn.functional.cross_entropy(model(xt), yt))
     return model
 
 
@@ -189,8 +152,11 @@ def fine_tune(pretrained, x, y, *, n_classes, generator, steps=50, lr=2e-4):
     small learning rate. Starting from the probe keeps a random head from wrecking the pretrained
     features (linear probing then fine-tuning, Kumar et al., 2022). ``pretrained`` is unchanged.
     """
-    model = Classifier(copy.deepcopy(pretrained), n_classes, generator=generator)
+    check_module(pretrained, "pretrained", attrs=("features", "n_features"),
+                 make="Pass a pretrained model of sc.images (MaskedImageModel).")
+    _check_xy(x, y)
     y = _check_labels(y, "y")
+    model = Classifier(copy.deepcopy(pretrained), n_classes, generator=generator)
     probe = _fit_probe(extract_features(model.backbone, x), y, 1.0)
     coef, bias = probe.coef_, probe.intercept_  # (K, D), (K,); one row for two classes
     if len(probe.classes_) == 2:
@@ -204,123 +170,9 @@ def fine_tune(pretrained, x, y, *, n_classes, generator, steps=50, lr=2e-4):
 
 
 def accuracy(model, x, y):
-    """Fraction of (x, y) that ``model`` (x -> logits) classifies right."""
-    y = _check_labels(y, "y")
-    model.eval()
-    with torch.no_grad(), cpu_threads(1):
-        pred = model(torch.as_tensor(np.asarray(x), dtype=torch.float32)).argmax(dim=1).numpy()
+    """Fraction of (x, y) that ``model`` (x -> logits) classifies right (its mode is left as it was)."""
+    _check_classifier(model)
+    xt, y = _check_xy(x, y)
+    with evaluating(model), cpu_threads(1):
+        pred = model(xt).argmax(dim=1).numpy()
     return float((pred == y).mean())
-
-
-@dataclass(frozen=True)
-class DrawScores:
-    """The accuracy of one method with ``k`` labels per class, over several labelled draws.
-
-    Attributes
-    ----------
-    method : str
-    k : int, labelled examples per class
-    scores : tuple of float, one accuracy per draw
-    """
-
-    method: str
-    k: int
-    scores: tuple
-
-    @property
-    def mean(self):
-        return float(np.mean(self.scores))
-
-    @property
-    def std(self):  # the spread over draws: the population standard deviation, as np.std
-        return float(np.std(self.scores))
-
-    def __repr__(self):
-        return (f"DrawScores(method={self.method!r}, k={self.k}, mean={self.mean:.2f}, "
-                f"std={self.std:.2f}, draws={len(self.scores)})")
-
-
-@dataclass(frozen=True)
-class LabelEfficiency:
-    """Every method at every k, on the same labelled draws: ``results``, a tuple of DrawScores."""
-
-    results: tuple
-
-    @property
-    def methods(self):
-        return tuple(dict.fromkeys(r.method for r in self.results))
-
-    @property
-    def ks(self):
-        return tuple(sorted({r.k for r in self.results}))
-
-    def get(self, method, k):
-        """The ``DrawScores`` of ``method`` at ``k``."""
-        for r in self.results:
-            if r.method == method and r.k == k:
-                return r
-        raise KeyError(f"no result for method={method!r}, k={k}: methods are {self.methods}, ks {self.ks}.")
-
-    def table(self, digits=2):
-        """A text table: one row per method, one column per k, ``mean ± std``."""
-        head = "labels per class"
-        width = max(len(head), *(len(m) for m in self.methods))
-        lines = [f"{head:<{width}}  " + "  ".join(f"{k:>11}" for k in self.ks)]
-        for m in self.methods:
-            cells = [f"{self.get(m, k).mean:.{digits}f} ± {self.get(m, k).std:.{digits}f}" for k in self.ks]
-            lines.append(f"{m:<{width}}  " + "  ".join(f"{c:>11}" for c in cells))
-        return "\n".join(lines)
-
-    def __repr__(self):
-        return (f"LabelEfficiency(methods={list(self.methods)}, ks={list(self.ks)}, "
-                f"draws={len(self.results[0].scores)})")
-
-
-def label_efficiency(methods, labels, *, ks, draws=10, rng, pool=None):
-    """Score every method on the same labelled subsets: ``draws`` subsets for each k.
-
-    Parameters
-    ----------
-    methods : dict name -> callable(indices) -> accuracy; ``indices`` are the labelled items
-    labels : int ndarray (N,)
-    ks : sequence of int, labelled examples per class
-    draws : int, subsets drawn for each k (at least 2, so that a spread exists)
-    rng : numpy.random.Generator, draws the subsets
-    pool : int ndarray of indices the subsets are drawn from, or None for all
-
-    Returns
-    -------
-    LabelEfficiency
-    """
-    labels = _check_labels(labels)
-    check_rng(rng)
-    draws = check_int(draws, "draws", minimum=2)
-    if not isinstance(methods, dict) or not methods or not all(callable(f) for f in methods.values()):
-        raise TypeError("methods must be a non-empty dict name -> function(indices) -> accuracy, got "
-                        f"{type(methods).__name__}. Wrap each method in a function of the labelled indices.")
-    scores = {(m, k): [] for k in ks for m in methods}
-    for k in ks:
-        for _ in range(draws):
-            subset = sample_per_class(labels, k, rng=rng, pool=pool)
-            for name, method in methods.items():
-                scores[name, k].append(float(method(subset)))
-    return LabelEfficiency(tuple(DrawScores(m, k, tuple(scores[m, k])) for m in methods for k in ks))
-
-
-def plot_label_efficiency(result, *, ax=None, chance=None):
-    """Mean accuracy against labels per class, one line per method, a band of ± one std; (fig, ax)."""
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(6, 4)) if ax is None else (ax.figure, ax)
-    ks = np.array(result.ks)
-    for method in result.methods:
-        mean = np.array([result.get(method, k).mean for k in ks])
-        std = np.array([result.get(method, k).std for k in ks])
-        ax.plot(ks, mean, marker="o", label=method)
-        ax.fill_between(ks, mean - std, mean + std, alpha=0.2)
-    if chance is not None:
-        ax.axhline(chance, color="grey", linestyle=":", label="chance")
-    ax.set(xscale="log", xticks=ks, xticklabels=[str(k) for k in ks], xlabel="labelled examples per class",
-           ylabel="test accuracy")
-    ax.legend(fontsize="small")
-    return fig, ax

@@ -15,18 +15,18 @@ from __future__ import annotations
 
 import math
 import numbers
-import time
 
 import numpy as np
 import torch
 
-from ._validation import check_array, check_int, check_ratio
-from .data.bayes import BayesLimit
-from .data.vocabulary import SPECIALS, Vocabulary
-from .nn_torch.masking import check_generator
+from ._validation import check_array, check_int, check_language, check_number, check_ratio, check_sentences
+from .data.exact import check_prefix, next_word_limit, next_word_posterior, next_word_posteriors
+from .data.vocabulary import Vocabulary
+from .nn_torch.checks import check_generator
+from .nn_torch.inference import evaluating, predict
 from .nn_torch.transformer import EncoderConfig, TransformerEncoder
-from .train import History, resolve_device, training_step
-from .train.evaluate import cpu_threads
+from .train import resolve_device
+from .train.loop import fit
 
 __all__ = ["causal_mask", "gpt_config", "next_token_batch", "next_token_proba", "next_word_limit",
            "next_word_posterior", "next_word_posteriors", "sample", "softmax_with_temperature",
@@ -41,6 +41,7 @@ def causal_mask(L):
 
 def gpt_config(language, *, width=64, depth=2, heads=4):
     """An ``EncoderConfig`` with ``causal=True`` sized for ``language`` (one extra position for the start marker)."""
+    check_language(language)
     return EncoderConfig(vocab_size=len(language.vocab), max_length=language.max_length + 1,
                          width=width, depth=depth, heads=heads, causal=True,
                          pad_id=Vocabulary.pad_id, mask_id=Vocabulary.mask_id)
@@ -60,6 +61,7 @@ def next_token_batch(ids, *, pad_id=0):
     mask : bool ndarray (N, L + 1), True at the n + 1 scored positions of each sentence (its words and its end)
     """
     ids = check_array(ids, "ids", ndim=2, dtype_kind="iu")
+    pad_id = check_int(pad_id, "pad_id", minimum=0)
     N, L = ids.shape
     marker = np.full((N, 1), pad_id, dtype=ids.dtype)
     inputs = np.concatenate([marker, ids], axis=1)  # (N, L + 1)
@@ -85,9 +87,7 @@ def train_gpt(model, ids, *, steps, generator, batch_size=128, lr=3e-3, device="
     -------
     sc.train.History, the loss (nats per predicted word) of every step
     """
-    if not isinstance(model, TransformerEncoder) or not model.config.causal:
-        raise TypeError(f"model must be a TransformerEncoder built with causal=True (sc.gpt.gpt_config), "
-                        f"got {type(model).__name__}{'' if not hasattr(model, 'config') else ' with causal=False'}.")
+    _check_causal(model)
     steps, batch_size = check_int(steps, "steps", minimum=1), check_int(batch_size, "batch_size", minimum=1)
     lr, device = check_ratio(lr, "lr", high=math.inf), resolve_device(device)
     check_generator(generator)
@@ -95,36 +95,35 @@ def train_gpt(model, ids, *, steps, generator, batch_size=128, lr=3e-3, device="
     if data[0].shape[1] > model.length:
         raise ValueError(f"ids must have at most {model.length - 1} positions (the model's max_length minus the "
                          f"start marker), got {ids.shape[1]}. Build the model with sc.gpt.gpt_config(language).")
-    model.to(device).train()
-    try:  # AdamW fused into one kernel where torch has it: several times faster for small models
-        optimizer = torch.optim.AdamW(model.parameters(), lr=lr, fused=True)
-    except (RuntimeError, TypeError, ValueError):
-        optimizer = torch.optim.AdamW(model.parameters(), lr=lr)
-    warm = max(1, steps // 20)
-    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: min((s + 1) / warm, 0.5 * (
-        1 + math.cos(math.pi * max(0, s - warm) / max(1, steps - warm)))))
-    losses, start = [], time.perf_counter()
-    with cpu_threads(1 if str(device) == "cpu" else None):  # small model: one thread is fastest, and exact
-        for _ in range(steps):
+    model.to(device)
+
+    def batches():
+        while True:
             rows = torch.randint(len(data[0]), (batch_size,), generator=generator)  # (B,)
-            inputs, targets, mask = (t[rows].to(device) for t in data)  # each (B, L + 1)
-            losses.append(training_step(model, optimizer, inputs, targets, mask))
-            scheduler.step()
+            yield tuple(t[rows].to(device) for t in data)  # inputs, targets, mask: each (B, L + 1)
+
+    # AdamW's default weight decay (0.01) and full precision, one CPU thread: as it was measured
+    history = fit(model, batches(), steps=steps, lr=lr, weight_decay=0.01, device=device, threads=1)
     model.eval()
-    return History(tuple(torch.stack(losses).tolist()), device=str(device), seconds=time.perf_counter() - start)
+    return history
 
 
-@torch.no_grad()
 def next_token_proba(model, inputs, *, batch_size=1024):
     """The model's next-word probabilities at every position: int (N, L) -> float64 ndarray (N, L, V)."""
+    _check_causal(model)
     inputs = torch.as_tensor(check_array(inputs, "inputs", ndim=2, dtype_kind="iu"), dtype=torch.long)
-    device, out = model.tok.weight.device, []
-    was_training = model.training
-    model.eval()
-    for i in range(0, len(inputs), batch_size):
-        out.append(model(inputs[i: i + batch_size].to(device)).double().softmax(dim=-1).cpu())
-    model.train(was_training)
-    return torch.cat(out).numpy()
+    batch_size = check_int(batch_size, "batch_size", minimum=1)
+    device = model.tok.weight.device
+    return predict(model, len(inputs), batch_size,
+                   lambda rows: model(inputs[rows].to(device)).double().softmax(dim=-1)).numpy()
+
+
+def _check_causal(model):
+    if not isinstance(model, TransformerEncoder) or not model.config.causal:
+        raise TypeError(f"model must be a TransformerEncoder built with causal=True (sc.gpt.gpt_config), "
+                        f"got {type(model).__name__}{'' if not hasattr(model, 'config') else ' with causal=False'}. "
+                        f"Build it with TransformerEncoder(sc.gpt.gpt_config(language), generator=...).")
+    return model
 
 
 def softmax_with_temperature(logits, temperature):
@@ -133,28 +132,19 @@ def softmax_with_temperature(logits, temperature):
     Low temperatures sharpen the distribution toward the most probable word, high ones flatten it.
     """
     if isinstance(temperature, bool) or not isinstance(temperature, numbers.Real):
-        raise TypeError(f"temperature must be a number > 0, got {type(temperature).__name__} {temperature!r}.")
-    if not temperature > 0:
-        raise ValueError(f"temperature must be > 0, got {temperature!r}. Dividing by it must make sense: "
-                         f"use 1.0 for the model's own probabilities, a small value like 0.1 for near-greedy.")
-    z = np.asarray(logits, dtype=np.float64) / temperature
+        raise TypeError(f"temperature must be a number > 0, got {type(temperature).__name__} {temperature!r}. "
+                        f"Pass a float such as temperature=1.0.")
+    if not temperature > 0 or temperature == math.inf:
+        raise ValueError(f"temperature must be > 0{' and finite' if temperature == math.inf else ''}, got "
+                         f"{temperature!r}. Dividing by it must make sense: use 1.0 for the model's own "
+                         f"probabilities, a small value like 0.1 for near-greedy.")
+    logits = check_array(logits, "logits", min_ndim=1, dtype_kind="fiu", finite=True)
+    z = logits.astype(np.float64) / temperature
     z = z - z.max(axis=-1, keepdims=True)  # the largest is 0: exp never overflows
     e = np.exp(z)
     return e / e.sum(axis=-1, keepdims=True)
 
 
-def _check_prompt(prompt, vocabulary, name="prompt"):
-    if isinstance(prompt, str):
-        raise TypeError(f"{name} must be a list of words, got the string {prompt!r}. Use {name}.split().")
-    prompt = list(prompt)
-    unknown = [w for w in prompt if not isinstance(w, str) or w not in vocabulary.index or w in SPECIALS]
-    if unknown:
-        raise ValueError(f"{name} holds words outside the vocabulary: {unknown}. Use words of language.vocab "
-                         f"(not the special tokens {list(SPECIALS)}); check their spelling.")
-    return prompt
-
-
-@torch.no_grad()
 def sample(model, language, n, *, generator, temperature=1.0, prompt=()):
     """Draw ``n`` sentences from a causal model, one word at a time, until it says ``<pad>`` (the end).
 
@@ -171,11 +161,12 @@ def sample(model, language, n, *, generator, temperature=1.0, prompt=()):
     -------
     list of list of str, the sentences (prompt included, end marker dropped)
     """
+    _check_causal(model)
     n = check_int(n, "n", minimum=1)
     check_generator(generator)
     softmax_with_temperature(np.zeros(1), temperature)  # checks temperature
-    vocab = language.vocabulary
-    prompt = _check_prompt(prompt, vocab)
+    vocab = check_language(language).vocabulary
+    prompt = check_prefix(prompt, vocab, "prompt")
     if len(prompt) >= model.length:
         raise ValueError(f"prompt must be shorter than {model.length} words (the model's max_length), "
                          f"got {len(prompt)}. Shorten it.")
@@ -183,16 +174,21 @@ def sample(model, language, n, *, generator, temperature=1.0, prompt=()):
     done = torch.zeros(n, dtype=torch.bool)
     never = torch.tensor([vocab.mask_id, vocab.unk_id])  # tokens that are never written
     device = model.tok.weight.device
-    model.eval()  # (left in eval mode)
-    while ids.shape[1] < model.length and not done.all():
-        logits = model(ids.to(device))[:, -1]  # (n, L) -> (n, V): the next word after the last position
-        logits = logits.double().cpu() / temperature  # (n, V)
-        logits[:, never] = -math.inf
-        nxt = torch.multinomial(logits.softmax(dim=-1), 1, generator=generator)[:, 0]  # (n,)
-        nxt = torch.where(done, vocab.pad_id, nxt)
-        done |= nxt == vocab.pad_id
-        ids = torch.cat([ids, nxt[:, None]], dim=1)
+    with evaluating(model):
+        while ids.shape[1] < model.length and not done.all():
+            ids, done = _next_words(model, ids, done, never, temperature, generator, device, vocab.pad_id)
     return vocab.decode(ids[:, 1:].numpy())
+
+
+def _next_words(model, ids, done, never, temperature, generator, device, pad_id):
+    """One more word for every sentence not yet ended (``pad_id`` after the end)."""
+    logits = model(ids.to(device))[:, -1]  # (n, L) -> (n, V): the next word after the last position
+    logits = logits.double().cpu() / temperature  # (n, V)
+    logits[:, never] = -math.inf
+    nxt = torch.multinomial(logits.softmax(dim=-1), 1, generator=generator)[:, 0]  # (n,)
+    nxt = torch.where(done, pad_id, nxt)
+    done = done | (nxt == pad_id)
+    return torch.cat([ids, nxt[:, None]], dim=1), done
 
 
 def valid_share(language, sentences):
@@ -200,105 +196,10 @@ def valid_share(language, sentences):
 
     A sentence of a length the language never makes (an empty one too) counts as invalid.
     """
-    if isinstance(sentences, str) or not len(sentences):
-        raise ValueError("sentences must be a non-empty list of sentences (lists of words), "
-                         f"got {sentences!r}. Pass the output of sc.gpt.sample.")
-    ok = [len(s) in language.table and language.probability(s) > 0 for s in sentences]
+    check_language(language)
+    sentences = check_sentences(sentences)
+    ok = [language.makes(s) for s in sentences]
     return float(np.mean(ok))
-
-
-def _prefix_keys(rows, k, V):
-    """One int64 per row for its first k ids (equal prefixes, equal keys)."""
-    return rows[:, :k] @ (V ** np.arange(k, dtype=np.int64))
-
-
-def _continuations(language, k):
-    """Every sentence of the language with at least k words: prefix keys, next id (pad = end), probability."""
-    V, pad = len(language.vocab), language.vocabulary.pad_id
-    keys, nxt, probs = [], [], []
-    for length, (rows, joint) in language.table.items():
-        if length >= k:
-            keys.append(_prefix_keys(rows, k, V))
-            nxt.append(rows[:, k] if length > k else np.full(len(rows), pad))
-            probs.append(joint.sum(axis=1))
-    return np.concatenate(keys), np.concatenate(nxt), np.concatenate(probs)
-
-
-def next_word_posterior(language, prefix):
-    """Exact P(next word | prefix) over ``language.vocab``; the ``<pad>`` entry is P(the sentence ends).
-
-    Parameters
-    ----------
-    language : ToyLanguage
-    prefix : list of str, the first words of a sentence (may be empty)
-
-    Returns
-    -------
-    ndarray of float64, shape (V,), sums to 1
-    """
-    prefix = _check_prompt(prefix, language.vocabulary, "prefix")
-    k, V = len(prefix), len(language.vocab)
-    key = _prefix_keys(np.array([[language.vocabulary.index[w] for w in prefix]], dtype=np.int64), k, V)[0]
-    keys, nxt, probs = _continuations(language, k) if k <= language.max_length else ([], [], [])
-    hit = np.asarray(keys) == key
-    if not hit.any():
-        raise ValueError(f"prefix {' '.join(prefix)!r} starts no sentence of the language. Use the first words "
-                         f"of a sentence from language.sample().")
-    out = np.bincount(nxt[hit], weights=probs[hit], minlength=V)
-    return out / out.sum()
-
-
-def next_word_posteriors(language, inputs):
-    """Exact next-word posteriors at every position of a batch (the Bayes-optimal next-word model).
-
-    Parameters
-    ----------
-    language : ToyLanguage
-    inputs : int ndarray (N, L + 1), from ``next_token_batch`` (start marker first)
-
-    Returns
-    -------
-    ndarray of float64, shape (N, L + 1, V); zeros past a sentence's end (and after a prefix the
-    language never makes)
-    """
-    inputs = check_array(inputs, "inputs", ndim=2, dtype_kind="iu")
-    N, L1 = inputs.shape
-    V, pad = len(language.vocab), language.vocabulary.pad_id
-    lengths = (inputs[:, 1:] != pad).sum(axis=1)  # (N,)
-    out = np.zeros((N, L1, V))
-    for k in range(min(L1, language.max_length + 1)):
-        keys, nxt, probs = _continuations(language, k)
-        rows = np.flatnonzero(lengths >= k)  # sentences that reach position k
-        wanted = np.unique(_prefix_keys(inputs[rows, 1:], k, V))
-        keep = np.isin(keys, wanted)
-        joint = np.zeros((len(wanted), V))
-        np.add.at(joint, (np.searchsorted(wanted, keys[keep]), nxt[keep]), probs[keep])
-        found = joint[np.searchsorted(wanted, _prefix_keys(inputs[rows, 1:], k, V))]  # (R, V)
-        out[rows, k] = found / np.maximum(found.sum(axis=1, keepdims=True), 1e-300)
-    return out
-
-
-def next_word_limit(language):
-    """Exact Bayes-optimal next-word accuracy and cross-entropy over the whole language.
-
-    Averaged over every predicted word (each sentence's words and its end), as a model is scored.
-    """
-    accuracy = cross_entropy = 0.0
-    for k in range(language.max_length + 1):
-        keys, nxt, probs = _continuations(language, k)
-        V1 = len(language.vocab)
-        _, group = np.unique(keys * V1 + nxt, return_inverse=True)  # (prefix, next word) pairs
-        pair = np.bincount(group.ravel(), weights=probs)  # P(prefix, next)
-        prefix_of = np.unique(keys, return_inverse=True)[1].ravel()
-        pair_prefix = np.zeros(len(pair), dtype=np.int64)
-        pair_prefix[group.ravel()] = prefix_of
-        best = np.zeros(prefix_of.max() + 1)
-        np.maximum.at(best, pair_prefix, pair)
-        p_prefix = np.bincount(pair_prefix, weights=pair)
-        accuracy += best.sum()
-        cross_entropy -= (pair * np.log(pair / p_prefix[pair_prefix])).sum()
-    n_predicted = sum(joint.sum() * (length + 1) for length, (_, joint) in language.table.items())
-    return BayesLimit(float(accuracy / n_predicted), float(cross_entropy / n_predicted))
 
 
 def training_flops(n_params, n_tokens):
@@ -306,7 +207,6 @@ def training_flops(n_params, n_tokens):
 
     2 N per token for the forward pass and 4 N for the backward pass, for N parameters and D tokens.
     """
-    for name, value in (("n_params", n_params), ("n_tokens", n_tokens)):
-        if isinstance(value, bool) or not isinstance(value, numbers.Real) or value <= 0:
-            raise ValueError(f"{name} must be a positive number, got {value!r}.")
+    n_params = check_number(n_params, "n_params", positive=True, fix="Count them with model.n_params().")
+    n_tokens = check_number(n_tokens, "n_tokens", positive=True, fix="Count them as steps * batch_size * L.")
     return 6.0 * n_params * n_tokens

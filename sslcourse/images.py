@@ -12,9 +12,12 @@ import numpy as np
 import torch
 from torch import nn
 
-from ._validation import check_array, check_int, check_rng
-from .masking import patch_mask, random_mask, unpatchify
-from .train.evaluate import cpu_threads
+from ._validation import check_array, check_int, check_number, check_rng
+from .nn_torch.checks import check_generator, check_tensor
+from .nn_torch.inference import evaluating
+from .nn_torch.step import optimizer_step
+from .masking import hide_pixels
+from .threads import cpu_threads
 
 __all__ = ["MaskedImageModel", "masked_mse", "pretrain_images", "reconstruct", "hide_pixels",
            "show_reconstructions"]
@@ -22,7 +25,7 @@ __all__ = ["MaskedImageModel", "masked_mse", "pretrain_images", "reconstruct", "
 
 def _check_images(images, size, name="images"):
     """A float32 numpy array (N, H, W) with (H, W) = ``size``."""
-    images = check_array(images, name, dtype_kind="fiu")
+    images = check_array(images, name, dtype_kind="fiu", finite=True)
     if images.ndim != 3 or images.shape[1:] != tuple(size):
         H, W = size
         raise ValueError(
@@ -30,38 +33,6 @@ def _check_images(images, size, name="images"):
             f"For one image use {name}[None]; for flat rows use {name}.reshape(-1, {H}, {W})."
         )
     return images.astype(np.float32)
-
-
-def hide_pixels(n_images, shape=(8, 8), *, ratio, patch=1, rng):
-    """Choose the hidden pixels of ``n_images`` images: single pixels, or square patches.
-
-    Every image hides the same number of pixels (``sc.masking.random_mask`` or ``patch_mask``).
-
-    Parameters
-    ----------
-    n_images : int, N
-    shape : (H, W), the image size
-    ratio : float in (0, 1), the fraction hidden
-    patch : int, 1 for single pixels, else the side of the square patches hidden together
-    rng : numpy.random.Generator
-
-    Returns
-    -------
-    mask : bool ndarray (N, H, W), True = hidden
-    """
-    check_rng(rng)
-    H, W = (check_int(n, f"shape[{i}]", minimum=2) for i, n in enumerate(shape))
-    patch = check_int(patch, "patch", minimum=1)
-    if patch == 1:
-        return random_mask((check_int(n_images, "n_images", minimum=1), H * W), ratio=ratio,
-                           rng=rng).reshape(-1, H, W)
-    if H != W or H % patch:
-        raise ValueError(f"patch must divide the square image side, {H} x {W}, got patch={patch}. "
-                         f"Pick patch from {[d for d in range(1, H + 1) if H % d == 0]}.")
-    grid = H // patch
-    mask = patch_mask(n_images, grid, ratio=ratio, rng=rng)  # (N, L), L = grid * grid patches
-    pixels = np.repeat(mask[:, :, None], patch * patch, axis=2)  # (N, L) -> (N, L, p*p)
-    return unpatchify(pixels, patch).astype(bool)  # (N, L, p*p) -> (N, H, W)
 
 
 def _check_model(model):
@@ -74,11 +45,10 @@ def _check_model(model):
 def _linear(n_in, n_out, generator):
     """A Linear layer drawn from ``generator``: weights and bias uniform in +-1/sqrt(n_in),
     the range of torch's default."""
-    layer = nn.Linear(n_in, n_out)
+    layer = nn.Linear(n_in, n_out, device="meta")  # no draw from torch's global RNG: the weights come next
     bound = n_in**-0.5
-    with torch.no_grad():
-        layer.weight.copy_((2 * torch.rand(n_out, n_in, generator=generator) - 1) * bound)
-        layer.bias.copy_((2 * torch.rand(n_out, generator=generator) - 1) * bound)
+    layer.weight = nn.Parameter((2 * torch.rand(n_out, n_in, generator=generator) - 1) * bound)
+    layer.bias = nn.Parameter((2 * torch.rand(n_out, generator=generator) - 1) * bound)
     return layer
 
 
@@ -95,9 +65,7 @@ class MaskedImageModel(nn.Module):
 
     def __init__(self, shape=(8, 8), *, hidden=128, code=32, generator):
         super().__init__()
-        if not isinstance(generator, torch.Generator):
-            raise TypeError(f"generator must be a torch.Generator, got {type(generator).__name__}. "
-                            f"Make one with torch.Generator().manual_seed(0).")
+        check_generator(generator)
         self.shape = tuple(check_int(n, f"shape[{i}]", minimum=2) for i, n in enumerate(shape))
         P, Hd = self.shape[0] * self.shape[1], check_int(hidden, "hidden", minimum=1)
         self.n_features = check_int(code, "code", minimum=1)
@@ -143,9 +111,13 @@ def masked_mse(pred, target, mask):
     -------
     scalar Tensor
     """
+    check_tensor(pred, "pred", kind="float")
+    check_tensor(target, "target", kind="float", finite=True)
+    check_tensor(mask, "mask", kind="bool")
     if pred.shape != target.shape or mask.shape != target.shape:
         raise ValueError(f"pred, target and mask must have the same shape, got {tuple(pred.shape)}, "
-                         f"{tuple(target.shape)} and {tuple(mask.shape)}.")
+                         f"{tuple(target.shape)} and {tuple(mask.shape)}. Pass the model's output for the "
+                         f"images, the images and their mask.")
     if mask.dtype != torch.bool or not mask.any():
         raise ValueError("mask must be a bool Tensor with at least one True (hidden) pixel to score.")
     hidden = mask.to(pred.dtype)  # 1.0 where hidden, 0.0 where visible
@@ -156,7 +128,7 @@ def pretrain_images(model, images, *, ratio, steps, rng, patch=1, batch_size=128
     """Train ``model`` in place to fill in hidden pixels, with AdamW.
 
     Each step draws a batch of images and a fresh mask from ``rng``. It runs on one CPU thread
-    (``sc.train.evaluate.cpu_threads``): faster for so small a model, and the same numbers on
+    (``sc.threads.cpu_threads``): faster for so small a model, and the same numbers on
     every machine.
 
     Parameters
@@ -175,7 +147,9 @@ def pretrain_images(model, images, *, ratio, steps, rng, patch=1, batch_size=128
     """
     images = torch.as_tensor(_check_images(images, _check_model(model).shape))
     steps = check_int(steps, "steps", minimum=1)
+    batch_size, lr = check_int(batch_size, "batch_size", minimum=1), check_number(lr, "lr", positive=True)
     check_rng(rng)
+    hide_pixels(1, model.shape, ratio=ratio, patch=patch, rng=np.random.default_rng(0))  # checks ratio and patch
     optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=1e-4)
     losses = np.empty(steps)
     model.train()
@@ -183,11 +157,7 @@ def pretrain_images(model, images, *, ratio, steps, rng, patch=1, batch_size=128
         for step in range(steps):
             batch = images[rng.integers(len(images), size=batch_size)]  # (B, H, W)
             mask = torch.as_tensor(hide_pixels(batch_size, model.shape, ratio=ratio, patch=patch, rng=rng))
-            loss = masked_mse(model(batch, mask), batch, mask)
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-            losses[step] = loss.item()
+            losses[step] = optimizer_step(optimizer, masked_mse(model(batch, mask), batch, mask)).item()
     return losses
 
 
@@ -208,9 +178,8 @@ def reconstruct(model, images, mask):
     mask = check_array(mask, "mask")
     if mask.dtype != bool or mask.shape != images.shape:
         raise ValueError(f"mask must be a bool array of the images' shape {images.shape} (True = hidden), "
-                         f"got {mask.dtype} {mask.shape}. Make it with sc.images.hide_pixels.")
-    model.eval()
-    with torch.no_grad(), cpu_threads(1):
+                         f"got {mask.dtype} {mask.shape}. Make it with sc.masking.hide_pixels.")
+    with evaluating(model), cpu_threads(1):
         pred = model(torch.as_tensor(images), torch.as_tensor(mask)).numpy()
     return np.where(mask, np.clip(pred, 0, 1), images)
 

@@ -13,6 +13,8 @@ import numpy as np
 
 from ._validation import check_array, check_ids, check_int, check_ratio, check_rng
 
+__all__ = ["bert_mask", "hide_pixels", "patch_mask", "patchify", "random_mask", "unpatchify"]
+
 
 def _hide_exactly(eligible, counts, rng):
     """Bool (R, L) with exactly ``counts[r]`` True in row r, only where ``eligible``.
@@ -86,6 +88,40 @@ def patch_mask(n_images, grid, *, ratio, rng):
     n_images = check_int(n_images, "n_images", minimum=1)
     grid = check_int(grid, "grid", minimum=2)
     return random_mask((n_images, grid * grid), ratio=ratio, rng=rng)
+
+
+def hide_pixels(n_images, shape=(8, 8), *, ratio, patch=1, rng):
+    """Choose the hidden pixels of ``n_images`` images: single pixels, or square patches.
+
+    Every image hides the same number of pixels (``sc.masking.random_mask`` or ``patch_mask``).
+
+    Parameters
+    ----------
+    n_images : int, N
+    shape : (H, W), the image size
+    ratio : float in (0, 1), the fraction hidden
+    patch : int, 1 for single pixels, else the side of the square patches hidden together
+    rng : numpy.random.Generator
+
+    Returns
+    -------
+    mask : bool ndarray (N, H, W), True = hidden
+    """
+    check_rng(rng)
+    if isinstance(shape, str) or not isinstance(shape, (tuple, list)) or len(shape) != 2:
+        raise TypeError(f"shape must be (H, W), the image size, got {shape!r}. Pass shape=(8, 8) for the digits.")
+    H, W = (check_int(n, f"shape[{i}]", minimum=2) for i, n in enumerate(shape))
+    patch = check_int(patch, "patch", minimum=1)
+    if patch == 1:
+        return random_mask((check_int(n_images, "n_images", minimum=1), H * W), ratio=ratio,
+                           rng=rng).reshape(-1, H, W)
+    if H != W or H % patch:
+        raise ValueError(f"patch must divide the square image side, {H} x {W}, got patch={patch}. "
+                         f"Pick patch from {[d for d in range(1, H + 1) if H % d == 0]}.")
+    grid = H // patch
+    mask = patch_mask(n_images, grid, ratio=ratio, rng=rng)  # (N, L), L = grid * grid patches
+    pixels = np.repeat(mask[:, :, None], patch * patch, axis=2)  # (N, L) -> (N, L, p*p)
+    return unpatchify(pixels, patch).astype(bool)  # (N, L, p*p) -> (N, H, W)
 
 
 def _check_patch(images, name, patch, ndim):

@@ -6,16 +6,16 @@ gets two vectors from the trained weights:
 
 - ``"input"``: its row of the embedding ``E`` (V, D), what the model reads;
 - ``"output"``: its output weights, the column of ``W2`` that scores it at every position,
-  reshaped to (V, L * H): what contexts the word fits.
+  reshaped to (V, L * F): what contexts the word fits.
 
-Shape letters: V vocabulary, L positions, D embedding width, H hidden units, K categories.
+Shape letters: V vocabulary, L positions, D embedding width, F hidden units, K categories.
 """
 from __future__ import annotations
 
 import numpy as np
 import torch
 
-from ._validation import check_int, check_rng
+from ._validation import check_array, check_ids, check_int, check_language, check_rng
 
 __all__ = ["category_labels", "one_hot", "pretrain_words", "word_vectors"]
 
@@ -30,7 +30,7 @@ def pretrain_words(language, *, rng, steps=300, n_sentences=20_000, mask_ratio=0
     rng : numpy.random.Generator, draws the sentences and seeds the model's generator
     steps, batch_size, lr, mask_ratio : the training's settings (see ``sc.train.train``)
     n_sentences : int, unlabelled sentences drawn for training
-    dim, hidden : int, D and H of the model
+    dim, hidden : int, D and F of the model
 
     Returns
     -------
@@ -39,6 +39,7 @@ def pretrain_words(language, *, rng, steps=300, n_sentences=20_000, mask_ratio=0
     from .nn_torch import ContextModel
     from .train import sample_ids, train
 
+    check_language(language)
     check_rng(rng)
     ids = sample_ids(language, check_int(n_sentences, "n_sentences", minimum=1), rng=rng)  # (N, L)
     generator = torch.Generator().manual_seed(int(rng.integers(2**31)))
@@ -60,15 +61,21 @@ def word_vectors(model, kind="output"):
 
     Returns
     -------
-    ndarray (V, L * H) for "output", (V, D) for "input"
+    ndarray (V, L * F) for "output", (V, D) for "input"
     """
+    from .nn_torch import ContextModel
+
+    if not isinstance(model, ContextModel):
+        raise TypeError(f"model must be a sc.nn_torch.ContextModel, got {type(model).__name__}. "
+                        f"Train one with sc.pretrain.pretrain_words(language, rng=rng).")
     if kind == "input":
         return model.E.detach().cpu().numpy().astype(np.float64)
     if kind != "output":
-        raise ValueError(f"kind must be 'output' or 'input', got {kind!r}.")
-    H, L, V = model.hidden, model.length, model.vocab_size
-    W2 = model.W2.detach().cpu().numpy().astype(np.float64)  # (H, L * V)
-    return W2.reshape(H, L, V).transpose(2, 1, 0).reshape(V, L * H)  # (H, L, V) -> (V, L, H) -> (V, L*H)
+        raise ValueError(f"kind must be 'output' or 'input', got {kind!r}. Pass kind='output' for the "
+                         f"contexts a word fits, 'input' for its embedding.")
+    F, L, V = model.hidden, model.length, model.vocab_size
+    W2 = model.W2.detach().cpu().numpy().astype(np.float64)  # (F, L * V)
+    return W2.reshape(F, L, V).transpose(2, 1, 0).reshape(V, L * F)  # (F, L, V) -> (V, L, F) -> (V, L*F)
 
 
 def category_labels(language):
@@ -80,8 +87,7 @@ def category_labels(language):
     labels : int ndarray (M,), each word's category as an index into ``names``
     names : list of str, the K categories, sorted
     """
-    if not hasattr(language, "categories"):
-        raise TypeError(f"language must be a sc.data.ToyLanguage, got {type(language).__name__}.")
+    check_language(language)
     names = sorted(set(language.categories.values()))
     words = [w for w in language.vocab if w in language.categories]
     ids = np.array([language.vocabulary.index[w] for w in words])
@@ -90,8 +96,6 @@ def category_labels(language):
 
 def one_hot(ids, n):
     """One-hot rows: (M,) ids in [0, n) -> float ndarray (M, n), a single 1 per row."""
-    ids = np.asarray(ids)
     n = check_int(n, "n", minimum=1)
-    if ids.ndim != 1 or ids.dtype.kind not in "iu" or (ids.size and (ids.min() < 0 or ids.max() >= n)):
-        raise ValueError(f"ids must be a 1-D int array of values in [0, {n}), got {ids!r:.80}.")
+    ids = check_ids(check_array(ids, "ids", ndim=1, dtype_kind="iu"), "ids", n)
     return (ids[:, None] == np.arange(n)).astype(np.float64)  # (M, 1) vs (n,) -> (M, n)

@@ -9,8 +9,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import check_array, check_int, check_rng
-from .data.bayes import bayes_posteriors
+from ._validation import check_array, check_int, check_language, check_rng
+from .data.bayes import Score, bayes_posteriors
+
+__all__ = ["FillInTask", "Score", "bayes_score", "check_task", "make_fill_in_task", "score"]
 
 
 @dataclass(frozen=True, repr=False)
@@ -48,17 +50,6 @@ class FillInTask:
         return self.ids[self.mask]
 
 
-@dataclass(frozen=True)
-class Score:
-    """Accuracy and cross-entropy (nats) of predictions on a task."""
-
-    accuracy: float
-    cross_entropy: float
-
-    def __repr__(self):
-        return f"Score(accuracy={self.accuracy:.3f}, cross_entropy={self.cross_entropy:.3f})"
-
-
 def make_fill_in_task(language, n, *, rng):
     """Sample ``n`` sentences and hide one word of each (uniform position).
 
@@ -68,6 +59,7 @@ def make_fill_in_task(language, n, *, rng):
     n : int
     rng : numpy.random.Generator
     """
+    check_language(language)
     n = check_int(n, "n", minimum=1)
     check_rng(rng)
     sentences = language.sample(n, rng=rng)
@@ -88,10 +80,13 @@ def score(probs, targets):
         Predicted probabilities, one row per hidden word.
     targets : ndarray of int, shape (M,)
     """
-    probs = check_array(probs, "probs", ndim=2, dtype_kind="f")
+    probs = check_array(probs, "probs", ndim=2, dtype_kind="f", finite=True)
     targets = check_array(targets, "targets", ndim=1, dtype_kind="iu")
     if len(probs) != len(targets):
         raise ValueError(f"probs has {len(probs)} rows but targets has {len(targets)}: give one row per target.")
+    if len(targets) and (targets.min() < 0 or targets.max() >= probs.shape[1]):
+        raise ValueError(f"targets must hold ids in [0, {probs.shape[1]}), one column of probs each, got "
+                         f"{targets[(targets < 0) | (targets >= probs.shape[1])][0]}. Score with the vocabulary of the model.")
     picked = probs[np.arange(len(targets)), targets]
     accuracy = float((probs.argmax(axis=1) == targets).mean())
     return Score(accuracy, float(-np.log(np.maximum(picked, 1e-12)).mean()))
@@ -99,4 +94,13 @@ def score(probs, targets):
 
 def bayes_score(task):
     """The score of the exact posterior on this very task: the ceiling for its held-out set."""
+    check_task(task)
     return score(task.bayes, task.targets)
+
+
+def check_task(task, name="task"):
+    """Check that ``task`` is a ``FillInTask``."""
+    if not isinstance(task, FillInTask):
+        raise TypeError(f"{name} must be a task made by sc.tasks.make_fill_in_task, got {type(task).__name__}. "
+                        f"Make one with {name} = sc.tasks.make_fill_in_task(language, 500, rng=rng).")
+    return task

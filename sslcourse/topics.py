@@ -4,7 +4,7 @@ Every sentence of the toy language has a topic (farm, town or home) that its wor
 at. A masked model outputs word probabilities, not topics; here we read a topic off it with a
 hand-made trick, with a linear probe on its hidden layer, and by fine-tuning it on a few labels,
 and compare each with the exact Bayes limit of the topic task.
-Shape letters: N sentences, L positions, D width, H hidden units, V vocabulary, K topics.
+Shape letters: N sentences, L positions, D width, F hidden units, V vocabulary, K topics.
 """
 from __future__ import annotations
 
@@ -14,72 +14,37 @@ import numpy as np
 import torch
 from torch import nn
 
-from ._validation import check_array, check_int, check_ratio, check_rng
+from ._validation import check_array, check_bool, check_int, check_language, check_number
+from .data.exact import topic_limit, topic_posteriors
 from .data.lexicon import ANIMALS, PEOPLE, PLACES, TOPIC_NOUNS
-from .nn_torch.masking import check_generator
-from .nn_torch.models import ContextModel, check_ids
+from .nn_torch.checks import check_generator, check_model_ids, check_masked_model, check_module
+from .nn_torch.inference import evaluating
+from .nn_torch.step import optimizer_step
+from .nn_torch.models import ContextModel
 from .train import predict_proba
 
-__all__ = ["TopicClassifier", "fine_tune", "hidden_features", "label_draw", "predict_topics",
+__all__ = ["TopicClassifier", "hidden_features", "predict_topics", "train_topic_classifier",
            "topic_limit", "topic_posteriors", "topic_words", "zero_shot_topics"]
 
 
-def topic_limit(language):
-    """Exact Bayes-optimal topic accuracy over the whole language: sum over sentences of max_t P(s, t)."""
-    return float(sum(joint.max(axis=1).sum() for _, joint in language.table.values()))
-
-
-def topic_posteriors(language, ids):
-    """Exact P(topic | sentence) for a batch: int (N, L) padded -> float64 (N, K).
-
-    The same as ``language.topic_posterior`` row by row, looked up in one pass.
-    """
-    ids = check_array(ids, "ids", ndim=2, dtype_kind="iu")
-    V, pad, out = len(language.vocab), language.vocabulary.pad_id, np.zeros((len(ids), len(language.topics)))
-    lengths = (ids != pad).sum(axis=1)
-    for length, (rows, joint) in language.table.items():
-        pick = np.flatnonzero(lengths == length)
-        if len(pick):
-            weights = V ** np.arange(length, dtype=np.int64)
-            keys = rows @ weights  # (S,) one number per sentence, sorted as the table is unique-sorted
-            order = np.argsort(keys)
-            wanted = ids[pick, :length] @ weights
-            where = order[np.minimum(np.searchsorted(keys, wanted, sorter=order), len(keys) - 1)]
-            if (keys[where] != wanted).any():
-                bad = language.decode(ids[pick[np.argmax(keys[where] != wanted)]])
-                raise ValueError(f"ids holds a sentence the language never makes: {' '.join(bad)!r}. "
-                                 f"Give sentences from language.sample(), encoded with language.encode().")
-            out[pick] = joint[where] / joint[where].sum(axis=1, keepdims=True)
-    return out
-
-
-def label_draw(topics, per_topic, *, rng):
-    """Indices of ``per_topic`` examples of each topic, drawn without replacement: int (K * per_topic,)."""
-    topics = np.asarray(topics)
-    per_topic = check_int(per_topic, "per_topic", minimum=1)
-    check_rng(rng)
-    picks = []
-    for topic in np.unique(topics):
-        pool = np.flatnonzero(topics == topic)
-        if len(pool) < per_topic:
-            raise ValueError(f"per_topic must be at most {len(pool)}, the examples of topic {topic!r}, "
-                             f"got {per_topic}. Draw from a larger pool of sentences.")
-        picks.append(rng.choice(pool, per_topic, replace=False))
-    return np.concatenate(picks)
-
-
 def hidden_features(model, ids):
-    """A ``ContextModel``'s hidden layer, ``relu(flatten(E[ids] + P) W1 + b1)``: int (N, L) -> (N, H)."""
+    """A ``ContextModel``'s hidden layer, ``relu(flatten(E[ids] + P) W1 + b1)``: int (N, L) -> (N, F)."""
     if not isinstance(model, ContextModel):
-        raise TypeError(f"model must be a sc.nn_torch.ContextModel, got {type(model).__name__}.")
-    ids = torch.as_tensor(ids, dtype=torch.long, device=model.E.device)
-    check_ids(ids, vocab_size=model.vocab_size, length=model.length, device=model.E.device)
+        raise TypeError(f"model must be a sc.nn_torch.ContextModel, got {type(model).__name__}. "
+                        f"Make one with sc.nn_torch.ContextModel(V, L, generator=torch.Generator().manual_seed(0)).")
+    if not isinstance(ids, torch.Tensor):
+        ids = check_array(ids, "ids", ndim=2, dtype_kind="iu")
+    ids = torch.as_tensor(ids, device=model.E.device)
+    if ids.is_floating_point() or ids.dtype == torch.bool:
+        raise TypeError(f"ids must have an int dtype, got {ids.dtype}. Convert it with ids.long().")
+    ids = ids.long()
+    check_model_ids(ids, vocab_size=model.vocab_size, length=model.length, device=model.E.device)
     N = ids.shape[0]
     if ids.shape[1] != model.length:
         raise ValueError(f"ids must have exactly {model.length} positions for this ContextModel, got shape "
                          f"{tuple(ids.shape)}. Pad them with language.encode(sentences, length={model.length}).")
     x = model.E[ids] + model.P  # (N, L) -> (N, L, D)
-    return torch.relu(x.reshape(N, -1) @ model.W1 + model.b1)  # (N, L*D) x (L*D, H) -> (N, H)
+    return torch.relu(x.reshape(N, -1) @ model.W1 + model.b1)  # (N, L*D) x (L*D, F) -> (N, F)
 
 
 class TopicClassifier(nn.Module):
@@ -95,19 +60,20 @@ class TopicClassifier(nn.Module):
     def __init__(self, body, n_topics, *, generator):
         super().__init__()
         if not isinstance(body, ContextModel):
-            raise TypeError(f"body must be a sc.nn_torch.ContextModel, got {type(body).__name__}.")
+            raise TypeError(f"body must be a sc.nn_torch.ContextModel, got {type(body).__name__}. Pass the "
+                            f"pretrained ContextModel (sc.pretrain.pretrain_words) or a fresh one.")
         check_generator(generator)
         self.body = copy.deepcopy(body)
-        H, K = body.hidden, check_int(n_topics, "n_topics", minimum=2)
-        self.W = nn.Parameter(torch.randn(H, K, generator=generator, dtype=body.E.dtype) * H**-0.5)
+        F, K = body.hidden, check_int(n_topics, "n_topics", minimum=2)
+        self.W = nn.Parameter(torch.randn(F, K, generator=generator, dtype=body.E.dtype) * F**-0.5)
         self.b = nn.Parameter(torch.zeros(K, dtype=body.E.dtype))
 
     def forward(self, ids):
         """ids (N, L) -> topic logits (N, K)."""
-        return hidden_features(self.body, ids) @ self.W + self.b  # (N, H) x (H, K) -> (N, K)
+        return hidden_features(self.body, ids) @ self.W + self.b  # (N, F) x (F, K) -> (N, K)
 
 
-def fine_tune(body, ids, labels, *, n_topics, generator, steps=100, lr=3e-3, freeze=False):
+def train_topic_classifier(body, ids, labels, *, n_topics, generator, steps=100, lr=3e-3, freeze=False):
     """Train a ``TopicClassifier`` on a few labelled sentences (full batch, Adam).
 
     Parameters
@@ -129,34 +95,37 @@ def fine_tune(body, ids, labels, *, n_topics, generator, steps=100, lr=3e-3, fre
     labels = check_array(labels, "labels", ndim=1, dtype_kind="iu")
     if len(labels) != len(ids):
         raise ValueError(f"labels must have one topic per sentence of ids ({len(ids)}), got {len(labels)}.")
-    steps, lr = check_int(steps, "steps", minimum=1), check_ratio(lr, "lr", high=np.inf)
+    steps, lr = check_int(steps, "steps", minimum=1), check_number(lr, "lr", positive=True)
+    freeze = check_bool(freeze, "freeze")
     model = TopicClassifier(body, n_topics, generator=generator)
+    if len(labels) and (labels.min() < 0 or labels.max() >= model.W.shape[1]):
+        raise ValueError(f"labels must hold topics in [0, n_topics = {model.W.shape[1]}), got "
+                         f"{labels[(labels < 0) | (labels >= model.W.shape[1])][0]}. Number the topics "
+                         f"0..K-1, as language.topics.index(topic).")
     model.body.requires_grad_(not freeze)
     optimizer = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=lr)
     x, y = torch.from_numpy(ids).long(), torch.from_numpy(labels).long()
     if freeze:  # the body never changes: compute its features once
         with torch.no_grad():
-            features = hidden_features(model.body, x)  # (N, H)
+            features = hidden_features(model.body, x)  # (N, F)
     for _ in range(steps):
         logits = features @ model.W + model.b if freeze else model(x)  # (N, K)
-        loss = nn.functional.cross_entropy(logits, y)
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        optimizer.step()
+        optimizer_step(optimizer, nn.functional.cross_entropy(logits, y))
     return model.eval()
 
 
-@torch.no_grad()
 def predict_topics(classifier, ids):
-    """The most probable topic of each sentence: int (N, L) -> int (N,)."""
+    """The most probable topic of each sentence: int (N, L) -> int (N,) (its mode is left as it was)."""
+    check_module(classifier, "classifier", kind=TopicClassifier, make="Train one with sc.topics.train_topic_classifier.")
     ids = check_array(ids, "ids", ndim=2, dtype_kind="iu")
-    return classifier(torch.from_numpy(ids).long()).argmax(dim=1).numpy()
+    with evaluating(classifier):
+        return classifier(torch.from_numpy(ids).long()).argmax(dim=1).numpy()
 
 
 def topic_words(language):
     """For each topic, the words that hint at it: its favoured animals and people (both numbers) and its own places."""
     out = []
-    for topic in language.topics:
+    for topic in check_language(language).topics:
         nouns = [n for n in language.animals + language.people if n in TOPIC_NOUNS[topic]]
         forms = {w for n in nouns for w in (n, {**ANIMALS, **PEOPLE}[n])}
         others = {p for t in language.topics if t != topic for kind in PLACES.values() for p in kind[t]}
@@ -173,6 +142,8 @@ def zero_shot_topics(model, language, ids):
     -------
     int ndarray (N,), a topic index per sentence
     """
+    check_masked_model(model, attrs=("mask_id",))
+    check_language(language)
     ids = check_array(ids, "ids", ndim=2, dtype_kind="iu")
     member = np.zeros((len(language.vocab), len(language.topics)))  # (V, K): word w hints at topic k
     for k, words in enumerate(topic_words(language)):

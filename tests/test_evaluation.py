@@ -120,7 +120,7 @@ def test_fine_tune_trains_a_copy_and_scratch_training_learns():
     assert features.shape == (len(x), 3) and features.dtype == np.float64
     with pytest.raises(ValueError, match="x and y must have the same length, got 15 and 14"):
         ev.train_classifier(model, x, labels[:-1])
-    with pytest.raises(TypeError, match=r"model must have a .features\(x\) method, got Linear"):
+    with pytest.raises(TypeError, match=r"model must be a torch nn.Module with .features, got Linear without .features"):
         ev.extract_features(torch.nn.Linear(2, 2), x)
 
 
@@ -139,5 +139,5 @@ def test_word_vectors_categories_and_one_hot():
     with pytest.raises(ValueError, match="kind must be 'output' or 'input', got 'middle'"):
         pretrain.word_vectors(model, "middle")
     assert pretrain.one_hot(np.array([2, 0]), 3).tolist() == [[0, 0, 1], [1, 0, 0]]
-    with pytest.raises(ValueError, match=r"ids must be a 1-D int array of values in \[0, 3\)"):
+    with pytest.raises(ValueError, match=r"ids must hold ids in \[0, 3\)"):
         pretrain.one_hot(np.array([3]), 3)

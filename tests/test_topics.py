@@ -40,12 +40,14 @@ def test_topic_posteriors_reject_sentences_the_language_never_makes(small):
         topics.topic_posteriors(small, ids)
 
 
-def test_label_draw():
+def test_one_sampler_draws_topics_by_index_or_by_name_alike():
     labels = np.array([0, 1, 2] * 5)
-    pick = topics.label_draw(labels, 2, rng=np.random.default_rng(0))
+    pick = sc.evaluation.sample_per_class(labels, 2, rng=np.random.default_rng(0))
     assert np.bincount(labels[pick]).tolist() == [2, 2, 2] and len(set(pick)) == 6
-    with pytest.raises(ValueError, match="per_topic must be at most 5"):
-        topics.label_draw(labels, 6, rng=np.random.default_rng(0))
+    names = [["farm", "home", "town"][i] for i in labels]  # sorted names: the same classes in the same order
+    assert np.array_equal(sc.evaluation.sample_per_class(names, 2, rng=np.random.default_rng(0)), pick)
+    with pytest.raises(ValueError, match="k must be at most the size of the smallest class, 5 items"):
+        sc.evaluation.sample_per_class(labels, 6, rng=np.random.default_rng(0))
 
 
 def test_topic_words_are_words_of_the_language():
@@ -72,7 +74,7 @@ def test_fine_tune_leaves_the_pretrained_model_alone(small, body, freeze):
     ids = small.encode(sentences, length=small.max_length)
     y = np.array([small.topics.index(t) for t in labels])
     before = {k: v.clone() for k, v in body.state_dict().items()}
-    clf = topics.fine_tune(body, ids, y, n_topics=3, steps=20, lr=1e-2, freeze=freeze,
+    clf = topics.train_topic_classifier(body, ids, y, n_topics=3, steps=20, lr=1e-2, freeze=freeze,
                            generator=torch.Generator().manual_seed(0))
     for k, v in body.state_dict().items():
         torch.testing.assert_close(v, before[k])
@@ -80,7 +82,7 @@ def test_fine_tune_leaves_the_pretrained_model_alone(small, body, freeze):
     assert body_moved != freeze
     assert topics.predict_topics(clf, ids).shape == (30,)
     with pytest.raises(ValueError, match="labels must have one topic per sentence of ids"):
-        topics.fine_tune(body, ids, y[:5], n_topics=3, generator=torch.Generator())
+        topics.train_topic_classifier(body, ids, y[:5], n_topics=3, generator=torch.Generator())
 
 
 def test_zero_shot_topics(small, body):

@@ -10,15 +10,25 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._validation import check_array
+from .._validation import check_array, check_language
+from .table import sentence_keys
 
 
 @dataclass(frozen=True)
-class BayesLimit:
-    """The best accuracy and cross-entropy (nats) any model can reach on the task."""
+class Score:
+    """Accuracy and cross-entropy (nats) of predictions on a task (``sc.tasks.score`` makes them)."""
 
     accuracy: float
     cross_entropy: float
+
+    def __repr__(self):
+        return f"Score(accuracy={self.accuracy:.3f}, cross_entropy={self.cross_entropy:.3f})"
+
+
+@dataclass(frozen=True, repr=False)
+class BayesLimit(Score):
+    """The best accuracy and cross-entropy (nats) any model can reach on the task: a ``Score``
+    printed with four decimals (it is exact)."""
 
     def __repr__(self):
         return f"BayesLimit(accuracy={self.accuracy:.4f}, cross_entropy={self.cross_entropy:.4f} nats)"
@@ -30,6 +40,7 @@ def bayes_limit(language):
     Sums over every sentence of ``language.table`` and every position, grouping the
     sentences that look the same once the position is hidden.
     """
+    check_language(language)
     accuracy = cross_entropy = 0.0
     for length, (rows, joint) in language.table.items():
         p = joint.sum(axis=1)  # (S,) probability of each sentence
@@ -46,7 +57,7 @@ def bayes_limit(language):
 def _context_groups(rows, position, vocab_size):
     """Give the same number to the sentences that are equal outside ``position``."""
     context = np.delete(rows, position, axis=1)  # (S, L-1)
-    keys = context @ (vocab_size ** np.arange(context.shape[1], dtype=np.int64))
+    keys = sentence_keys(context, vocab_size)
     return np.unique(keys, return_inverse=True)[1].ravel()
 
 
@@ -66,6 +77,7 @@ def bayes_posteriors(language, ids, mask):
     ndarray of float64, shape (M, V)
         One posterior per hidden position, in ``np.nonzero(mask)`` order.
     """
+    check_language(language)
     ids = check_array(ids, "ids", ndim=2, dtype_kind="iu")
     mask = check_array(mask, "mask", ndim=2, dtype_kind="b")
     if mask.shape != ids.shape:

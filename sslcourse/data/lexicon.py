@@ -67,8 +67,6 @@ VERBS = {
     "own": {"cleans": "clean", "finds": "find", "loses": "lose"},
 }
 ADJECTIVES = ["hungry", "tired", "little", "young", "big", "small", "happy", "brown"]
-DETERMINERS = {"sg": ["the", "a"], "pl": ["the", "some"]}
-FOOD_DETERMINERS = ["the", "some"]
 PRONOUNS = ["his", "her"]
 # the jobs that the bias knob pairs with "his"; the others it pairs with "her"
 HIS_JOBS = {"farmer", "doctor", "pilot", "driver", "builder", "painter"}

@@ -14,14 +14,14 @@ import numpy as np
 
 from .._validation import check_int, check_ratio, check_rng
 from . import lexicon as lx
+from .grammar import TEMPLATES, categories, determiners, draw_weights, plural
+from .table import build_table, matching_rows
 from .vocabulary import MASK, Vocabulary
 
 SIZES = {"small": 3, "default": 8, "large": 12}
-TEMPLATES = {"eat": 0.3, "go": 0.25, "use": 0.15, "see": 0.2, "own": 0.1}
 P_PLURAL = 0.4
 P_ADJECTIVE = 0.3
 TOPIC_BOOST = 3.0  # a noun of the sentence's topic is this many times more likely
-DIRICHLET_ALPHA = 1.5
 
 
 class ToyLanguage:
@@ -47,8 +47,8 @@ class ToyLanguage:
         n = SIZES[size]
         self.animals = list(lx.ANIMALS)[:n]
         self.people = list(lx.PEOPLE)[:n]
-        self._weights = _draw_weights(self.animals, self.people, seed)
-        self.categories = _categories(self.animals, self.people)
+        self._weights = draw_weights(self.animals, self.people, seed)
+        self.categories = categories(self.animals, self.people)
         self.vocabulary = Vocabulary(list(self.categories))
         self.vocab = self.vocabulary.words
         self.topics = list(lx.TOPICS)
@@ -70,9 +70,9 @@ class ToyLanguage:
         for noun, p_noun in self._noun_probs(nouns, state["topic"]):
             for number in numbers:
                 p_num = 1.0 if len(numbers) == 1 else (P_PLURAL if number == "pl" else 1 - P_PLURAL)
-                form = noun if number == "sg" else _plural(noun)
+                form = noun if number == "sg" else plural(noun)
                 new = dict(state, noun=noun, number=number)
-                for det, p_det in _determiners(number):
+                for det, p_det in determiners(number):
                     p = p_noun * p_num * p_det
                     options.append(((det, form), p * (1 - P_ADJECTIVE), new))
                     for adj, p_adj in self._weights[("adjective", state["template"])]:
@@ -98,14 +98,14 @@ class ToyLanguage:
 
     def _object_use(self, state):
         return [((det, tool), p_det * p, state)
-                for det, p_det in _determiners("sg") for tool, p in self._weights[("tool", state["noun"])]]
+                for det, p_det in determiners("sg") for tool, p in self._weights[("tool", state["noun"])]]
 
     def _object_see(self, state):
         options = []
         for noun, p_noun in self._noun_probs(self.animals, state["topic"]):
             for number, p_num in (("sg", 1 - P_PLURAL), ("pl", P_PLURAL)):
-                form = noun if number == "sg" else _plural(noun)
-                options += [((det, form), p_noun * p_num * p_det, state) for det, p_det in _determiners(number)]
+                form = noun if number == "sg" else plural(noun)
+                options += [((det, form), p_noun * p_num * p_det, state) for det, p_det in determiners(number)]
         return options
 
     def _object_own(self, state):
@@ -192,28 +192,15 @@ class ToyLanguage:
 
     def _build_table(self):
         """Walk every choice slot by slot (breadth first), then merge equal sentences."""
-        ids, topic_of, probs = [], [], []
+        derivations = []
         for t, topic in enumerate(self.topics):
             for template, p_template in TEMPLATES.items():
                 frontier = [((), p_template / len(self.topics), {"topic": topic, "template": template})]
                 for slot in self._slots(template):
                     frontier = [(done + more, p * q, new) for done, p, state in frontier
                                 for (_, more, new), q in zip(*self._options(slot, state)[:2])]
-                ids += [done for done, _, _ in frontier]
-                probs += [p for _, p, _ in frontier]
-                topic_of += [t] * len(frontier)
-        lengths = np.array([len(x) for x in ids])
-        topic_of, probs = np.array(topic_of), np.array(probs)
-        table = {}
-        for length in np.unique(lengths):
-            pick = np.flatnonzero(lengths == length)
-            rows = np.array([ids[i] for i in pick], dtype=np.int64)  # (R, L) one row per derivation
-            keys = rows @ (len(self.vocab) ** np.arange(length, dtype=np.int64))  # one number per sentence
-            _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-            joint = np.zeros((len(first), len(self.topics)))  # (S, T)
-            np.add.at(joint, (inverse.ravel(), topic_of[pick]), probs[pick])
-            table[int(length)] = (rows[first], joint)
-        return table
+                derivations += [(done, t, p) for done, p, _ in frontier]
+        return build_table(derivations, len(self.topics), len(self.vocab))
 
     # ---- exact answers
     def posterior(self, words, position):
@@ -250,18 +237,14 @@ class ToyLanguage:
         rows, joint = self.table[len(words)]
         return float(joint[(rows == ids).all(axis=1)].sum())
 
+    def makes(self, words):
+        """True if the language makes this very sentence (a list of its words); False for an empty one."""
+        words = list(words)
+        return bool(words) and self.probability(words) > 0
+
     def _matching_rows(self, words, position):
         words = list(words)
-        ids = self._check_words(words, position)
-        rows, joint = self.table[len(words)]
-        visible = ids != self.vocabulary.mask_id
-        keep = (rows[:, visible] == ids[visible]).all(axis=1)
-        if not keep.any():
-            raise ValueError(
-                f"the language never makes a sentence like {' '.join(words)!r}: no sentence matches the "
-                "visible words. Check the word order, or sample real sentences with .sample()."
-            )
-        return rows[keep], joint[keep]
+        return matching_rows(self, self._check_words(words, position), words)
 
     def _check_words(self, words, position):
         if not words or isinstance(words, str) or not all(isinstance(w, str) for w in words):
@@ -303,61 +286,3 @@ class ToyLanguage:
 @functools.lru_cache(maxsize=8)
 def _cached_table(size, seed, pronoun_bias):
     return ToyLanguage(size, seed=seed, pronoun_bias=pronoun_bias)._build_table()
-
-
-def _plural(noun):
-    return lx.ANIMALS.get(noun) or lx.PEOPLE[noun]
-
-
-def _determiners(number):
-    return (("the", 0.7), ("a", 0.3)) if number == "sg" else (("the", 0.6), ("some", 0.4))
-
-
-def _draw_weights(animals, people, seed):
-    """The language's preferences: one Dirichlet draw per choice, in a fixed order."""
-    rng = np.random.default_rng(seed)
-
-    def draw(items):
-        return list(zip(items, rng.dirichlet(np.full(len(items), DIRICHLET_ALPHA))))
-
-    weights = {"noun": draw(animals + people)}
-    for template in TEMPLATES:
-        weights[("verb", template)] = draw(list(lx.VERBS[template]))
-        weights[("adjective", template)] = draw(lx.ADJECTIVES)
-    for eater in animals + ["person"]:
-        weights[("food", eater)] = draw(lx.EATS[eater])
-    for job in people:
-        weights[("tool", job)] = draw(lx.USES[job])
-    for kind in ("animal", "person"):
-        for topic in lx.TOPICS:
-            weights[("place", kind, topic)] = draw(lx.PLACES[kind][topic])
-    return weights
-
-
-def _categories(animals, people):
-    """word -> category, in the vocabulary's order."""
-    cats = {}
-    for a in animals:
-        cats[a] = cats[lx.ANIMALS[a]] = "animal"
-    for p in people:
-        cats[p] = cats[lx.PEOPLE[p]] = "person"
-    eaters = animals + ["person"]
-    for food in lx.FOODS:
-        if any(food in lx.EATS[e] for e in eaters):
-            cats[food] = "food"
-    for tool in lx.TOOLS:
-        if any(tool in lx.USES[j] for j in people):
-            cats[tool] = "tool"
-    places = {p for kind in lx.PLACES.values() for ps in kind.values() for p in ps}
-    for place in sorted(places):
-        cats[place] = "place"
-    for template, forms in lx.VERBS.items():
-        for sg, pl in forms.items():
-            cats[sg] = "verb"
-            if template != "own":  # "own" sentences have one owner: no plural verb
-                cats[pl] = "verb"
-    for adj in lx.ADJECTIVES:
-        cats[adj] = "adjective"
-    for w in ["the", "a", "some", "to", "his", "her"]:
-        cats[w] = "function"
-    return cats

@@ -1,3 +1,3 @@
 """Neural networks in numpy, by hand: layers, gradient checks, optimisers."""
 from . import layers, gradcheck, optim
-from .train import History, train  # also loads .models (ContextModel, Encoder)
+from .training import History, train  # also loads .models (ContextModel, Encoder)

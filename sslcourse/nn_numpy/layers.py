@@ -9,11 +9,13 @@ Every layer keeps its input's float dtype, so float64 gradient checks are exact 
 from __future__ import annotations
 
 import math
+from collections import namedtuple
 
 import numpy as np
 
 from .._validation import check_array, check_ids, check_mask, check_ratio
 
+AttentionCache = namedtuple("AttentionCache", "x Wq Wk Wv Wo q k v probs ctx blocked scale")  # read by name
 _GELU_C = math.sqrt(2.0 / math.pi)
 
 
@@ -24,9 +26,8 @@ def _check_shape(a, name, shape, fix):
 
 
 def _check_dout(dout, shape):
-    dout = check_array(dout, "dout", dtype_kind="f")
     fix = "Pass the gradient of the loss with respect to the forward's output."
-    return _check_shape(dout, "dout", shape, fix)
+    return _check_shape(check_array(dout, "dout", dtype_kind="f"), "dout", shape, fix)
 
 
 def _weight_grad(x, dout):
@@ -196,7 +197,7 @@ def attention_forward(x, Wq, Wk, Wv, Wo, causal=False, *, key_mask=None):
     Returns
     -------
     out : ndarray (N, L, D)
-    cache : tuple, for ``attention_backward``
+    cache : AttentionCache (a tuple), for ``attention_backward``; ``cache.probs`` the weights (N, L, L)
     """
     x, Wq, Wk, Wv, Wo = _check_attention(x, Wq, Wk, Wv, Wo, causal)
     N, L, _ = x.shape
@@ -212,7 +213,7 @@ def attention_forward(x, Wq, Wk, Wv, Wo, causal=False, *, key_mask=None):
     probs = softmax(scores)  # (N, L, L), each row sums to 1
     ctx = probs @ v  # (N, L, L) x (N, L, Dv) -> (N, L, Dv)
     out = ctx @ Wo  # (N, L, Dv) x (Dv, D) -> (N, L, D)
-    return out, (x, Wq, Wk, Wv, Wo, q, k, v, probs, ctx, blocked, scale)
+    return out, AttentionCache(x, Wq, Wk, Wv, Wo, q, k, v, probs, ctx, blocked, scale)
 
 
 def attention_backward(dout, cache):

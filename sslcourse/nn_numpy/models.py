@@ -2,7 +2,8 @@
 
 Both take ids (N, L), with ``MASK`` at hidden positions and ``PAD`` after a sentence's end,
 and return logits (N, L, V): one score per vocabulary word at every position.
-Shape letters: N batch, L positions, D width, H hidden units, F MLP width, V vocabulary.
+Shape letters: N batch, L positions, D width, F the hidden width of an MLP (the context
+model's hidden layer, a block's MLP), V vocabulary.
 Each model has ``.params`` (dict name -> array, updated in place by an optimiser),
 ``.forward(ids) -> (logits, cache)``, ``.backward(dlogits, cache) -> grads`` (a dict with the
 keys of ``params``) and ``.predict_proba(ids, mask) -> (M, V)`` at the hidden positions.
@@ -10,7 +11,7 @@ keys of ``params``) and ``.predict_proba(ids, mask) -> (M, V)`` at the hidden po
 ``ContextModel`` (notebook 02): every position sees the whole sentence at once::
 
     x = E[ids] + P[:L]                      # (N, L, D)
-    h = relu(x.reshape(N, L*D) @ W1 + b1)   # (N, H)
+    h = relu(x.reshape(N, L*D) @ W1 + b1)   # (N, F)
     logits = (h @ W2 + b2).reshape(N, L, V)
 
 ``Encoder`` (notebook 03): a pre-LN transformer encoder with one attention head::
@@ -25,8 +26,8 @@ with ``attention_forward`` (no biases, scores scaled by 1/sqrt(D)), GELU in its 
 form, layer-norm eps 1e-5. Parameters, drawn in this order from ``rng``
 (``std * rng.standard_normal(shape)``; biases and betas 0, gammas 1):
 
-- ContextModel: E (V, D) std 1/sqrt(D); P (L, D) std 1/sqrt(D); W1 (L*D, H) std
-  1/sqrt(L*D); W2 (H, L*V) std 1/sqrt(H); then b1 (H,), b2 (L*V,).
+- ContextModel: E (V, D) std 1/sqrt(D); P (L, D) std 1/sqrt(D); W1 (L*D, F) std
+  1/sqrt(L*D); W2 (F, L*V) std 1/sqrt(F); then b1 (F,), b2 (L*V,).
 - Encoder: E (V, D) std 0.1; P (L, D) std 0.1; per block: attn.Wq, attn.Wk, attn.Wv,
   attn.Wo (D, D) std 1/sqrt(D); mlp.W1 (D, F) std 1/sqrt(D); mlp.W2 (F, D) std
   1/sqrt(F); after the blocks W_out (D, V) std 1/sqrt(D).
@@ -35,10 +36,14 @@ form, layer-norm eps 1e-5. Parameters, drawn in this order from ``rng``
 """
 from __future__ import annotations
 
+from collections import namedtuple
+
 import numpy as np
 
 from .._validation import check_array, check_ids, check_int, check_mask, check_rng
 from . import layers as ly
+
+BlockCache = namedtuple("BlockCache", "ln1 attn ln2 mlp_in gelu mlp_out")  # one block's caches, by name
 
 
 class _MaskedModel:
@@ -113,7 +118,7 @@ class ContextModel(_MaskedModel):
     vocab_size : int, V
     length : int, L, every sentence padded to it with ``pad_id`` (ids must be (N, L))
     dim : int, D, the embedding width
-    hidden : int, H, the hidden layer's width
+    hidden : int, F, the hidden layer's width
     rng : numpy.random.Generator, draws the initial parameters
     pad_id, mask_id : int, the ids of ``PAD`` and ``MASK``
     dtype : float dtype of the parameters (float32 trains faster, float64 for gradient checks)
@@ -124,15 +129,15 @@ class ContextModel(_MaskedModel):
         self._setup(vocab_size, length, pad_id, mask_id, rng, dtype)
         V, L = self.vocab_size, self.length
         D = self.dim = check_int(dim, "dim", minimum=1)
-        H = self.hidden = check_int(hidden, "hidden", minimum=1)
+        F = self.hidden = check_int(hidden, "hidden", minimum=1)
         self._draw(rng, {"E": ((V, D), D**-0.5), "P": ((L, D), D**-0.5),
-                         "W1": ((L * D, H), (L * D) ** -0.5), "W2": ((H, L * V), H**-0.5)})
-        self.params["b1"] = np.zeros(H, self.dtype)
+                         "W1": ((L * D, F), (L * D) ** -0.5), "W2": ((F, L * V), F**-0.5)})
+        self.params["b1"] = np.zeros(F, self.dtype)
         self.params["b2"] = np.zeros(L * V, self.dtype)
         self.params = {k: self.params[k] for k in ("E", "P", "W1", "b1", "W2", "b2")}
 
     def _describe(self):
-        return f"V={self.vocab_size}, L={self.length}, D={self.dim}, H={self.hidden}"
+        return f"V={self.vocab_size}, L={self.length}, D={self.dim}, F={self.hidden}"
 
     def _check_ids(self, ids):
         ids = super()._check_ids(ids)
@@ -149,9 +154,9 @@ class ContextModel(_MaskedModel):
         p, (N, L), D, V = self.params, ids.shape, self.dim, self.vocab_size
         x, c_emb = ly.embedding_forward(ids, p["E"])  # (N, L) -> (N, L, D)
         x = x + p["P"]  # (N, L, D) + (L, D)
-        z, c_1 = ly.linear_forward(x.reshape(N, L * D), p["W1"], p["b1"])  # (N, L*D) -> (N, H)
+        z, c_1 = ly.linear_forward(x.reshape(N, L * D), p["W1"], p["b1"])  # (N, L*D) -> (N, F)
         h, c_relu = ly.relu_forward(z)
-        out, c_2 = ly.linear_forward(h, p["W2"], p["b2"])  # (N, H) -> (N, L*V)
+        out, c_2 = ly.linear_forward(h, p["W2"], p["b2"])  # (N, F) -> (N, L*V)
         return out.reshape(N, L, V), (c_emb, c_1, c_relu, c_2)  # (N, L*V) -> (N, L, V)
 
     def backward(self, dlogits, cache):
@@ -160,8 +165,8 @@ class ContextModel(_MaskedModel):
         dlogits = self._check_dlogits(dlogits, c_emb[0].shape)
         N, L, D, V = dlogits.shape[0], self.length, self.dim, self.vocab_size
         grads = {}
-        dh, grads["W2"], grads["b2"] = ly.linear_backward(dlogits.reshape(N, L * V), c_2)  # dh (N, H)
-        dz = ly.relu_backward(dh, c_relu)  # (N, H)
+        dh, grads["W2"], grads["b2"] = ly.linear_backward(dlogits.reshape(N, L * V), c_2)  # dh (N, F)
+        dz = ly.relu_backward(dh, c_relu)  # (N, F)
         dx, grads["W1"], grads["b1"] = ly.linear_backward(dz, c_1)  # dx (N, L*D)
         dx = dx.reshape(N, L, D)
         grads["P"] = dx.sum(axis=0)  # every sentence adds P: (N, L, D) -> (L, D)
@@ -224,7 +229,7 @@ class Encoder(_MaskedModel):
         logits, c_out = ly.linear_forward(xn, p["W_out"], p["b_out"])  # (N, L, D) -> (N, L, V)
         cache = (c_emb, blocks, c_lnf, c_out, L)
         if return_attention:
-            return logits, cache, [c[1][8] for c in blocks]  # the probs kept by attention_forward
+            return logits, cache, [c.attn.probs for c in blocks]  # the weights kept by attention_forward
         return logits, cache
 
     def _block_forward(self, x, pre, key_mask):
@@ -237,7 +242,7 @@ class Encoder(_MaskedModel):
         m, c_1 = ly.linear_forward(m, p[pre + "mlp.W1"], p[pre + "mlp.b1"])  # (N, L, D) -> (N, L, F)
         m, c_gelu = ly.gelu_forward(m)
         m, c_2 = ly.linear_forward(m, p[pre + "mlp.W2"], p[pre + "mlp.b2"])  # (N, L, F) -> (N, L, D)
-        return x + m, (c_ln1, c_att, c_ln2, c_1, c_gelu, c_2)
+        return x + m, BlockCache(c_ln1, c_att, c_ln2, c_1, c_gelu, c_2)
 
     def backward(self, dlogits, cache):
         """dlogits (N, L, V) -> grads, a dict with the keys of ``params``."""

@@ -12,37 +12,9 @@ import math
 import torch
 import torch.nn.functional as F
 
-__all__ = ["attention", "check_tensor", "softmax_cross_entropy"]
+from .checks import check_tensor
 
-
-def check_tensor(x, name, *, ndim=None, kind=None, device=None):
-    """Check that ``x`` is a tensor of the expected rank, dtype kind and device.
-
-    Parameters
-    ----------
-    x : torch.Tensor
-    name : str, the argument's name in the message
-    ndim : int, optional, exact number of axes
-    kind : {"float", "int", "bool"}, optional
-    device : torch.device, optional, where the tensor must be
-    """
-    if not isinstance(x, torch.Tensor):
-        raise TypeError(
-            f"{name} must be a torch.Tensor, got {type(x).__name__}. "
-            f"Convert it with torch.as_tensor({name})."
-        )
-    if ndim is not None and x.dim() != ndim:
-        raise ValueError(f"{name} must have {ndim} axes, got shape {tuple(x.shape)}. Reshape it.")
-    got = "bool" if x.dtype == torch.bool else "float" if x.is_floating_point() else "int"
-    if kind is not None and got != kind:
-        fix = {"float": ".double()", "int": ".long()", "bool": ".bool()"}[kind]
-        raise TypeError(f"{name} must have a {kind} dtype, got {x.dtype}. Convert it with {name}{fix}.")
-    if device is not None and x.device != torch.device(device):
-        raise ValueError(
-            f"{name} is on {x.device} but the model is on {device}: move the batch to the "
-            f"model's device with {name}.to({str(device)!r}) (or the model with model.to({str(x.device)!r}))."
-        )
-    return x
+__all__ = ["attention", "softmax_cross_entropy"]
 
 
 def _check_same_shape(x, name, shape, fix):

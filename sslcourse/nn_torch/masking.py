@@ -11,24 +11,9 @@ import torch
 
 from .._validation import check_int, check_ratio
 from ..masking import _check_rates
-from .layers import check_tensor
+from .checks import check_generator, check_tensor
 
-__all__ = ["bert_mask", "check_generator"]
-
-
-def check_generator(generator, name="generator"):
-    """Check that ``generator`` is a CPU ``torch.Generator``."""
-    if not isinstance(generator, torch.Generator):
-        raise TypeError(
-            f"{name} must be a torch.Generator, got {type(generator).__name__}. "
-            f"Make one with {name} = torch.Generator().manual_seed(0)."
-        )
-    if generator.device.type != "cpu":
-        raise ValueError(
-            f"{name} must be a CPU generator (batches and masks are drawn on the CPU, then moved), "
-            f"got one on {generator.device}. Make it with torch.Generator().manual_seed(0)."
-        )
-    return generator
+__all__ = ["bert_mask"]
 
 
 def _hide_exactly(eligible, counts, generator):

@@ -5,7 +5,7 @@ module's docstring), as ``nn.Module``s: ``model(ids)`` gives logits (N, L, V), a
 gives the gradients that the numpy ``backward`` writes by hand. ``state_dict()`` uses the numpy
 ``params`` names ("E", "blocks.0.attn.Wq", ...), so weights move both ways with
 ``from_numpy(params)`` and ``to_numpy()``. Shape letters: N batch, L positions, D width,
-H hidden units, F MLP width, V vocabulary.
+F the hidden width of an MLP (the context model's hidden layer, a block's MLP), V vocabulary.
 """
 from __future__ import annotations
 
@@ -15,27 +15,10 @@ import torch.nn.functional as F
 from torch import nn
 
 from .._validation import check_int
-from .layers import attention, check_tensor
-from .masking import check_generator
+from .checks import check_generator, check_model_ids
+from .layers import attention
 
-__all__ = ["ContextModel", "Encoder", "check_ids", "twin"]
-
-
-def check_ids(ids, *, vocab_size, length, device):
-    """Check a batch of ids for a model: int Tensor (N, L <= length), ids in [0, V), on ``device``."""
-    check_tensor(ids, "ids", ndim=2, kind="int", device=device)
-    if ids.shape[1] > length:
-        raise ValueError(
-            f"ids must have at most length = {length} positions, got shape {tuple(ids.shape)}. "
-            f"Build the model with length={ids.shape[1]} or shorten the sentences."
-        )
-    if ids.numel() and (ids.min() < 0 or ids.max() >= vocab_size):
-        bad = int(ids[(ids < 0) | (ids >= vocab_size)][0])
-        raise ValueError(
-            f"ids holds {bad}, outside the model's vocabulary of vocab_size = {vocab_size} words. "
-            f"Build the model with vocab_size=len(language.vocab) of the data's vocabulary."
-        )
-    return ids
+__all__ = ["ContextModel", "Encoder", "twin"]
 
 
 class _MaskedModel(nn.Module):
@@ -65,7 +48,7 @@ class _MaskedModel(nn.Module):
             module.register_parameter(leaf, nn.Parameter(value))
 
     def _check_ids(self, ids):
-        return check_ids(ids, vocab_size=self.vocab_size, length=self.length, device=self.E.device)
+        return check_model_ids(ids, vocab_size=self.vocab_size, length=self.length, device=self.E.device)
 
     def from_numpy(self, params):
         """Copy the numpy model's ``params`` (dict name -> ndarray) into this model; returns self."""
@@ -106,7 +89,7 @@ class ContextModel(_MaskedModel):
     vocab_size : int, V
     length : int, L (ids must be (N, L))
     dim : int, D
-    hidden : int, H
+    hidden : int, F
     generator : torch.Generator (CPU), draws the initial parameters
     pad_id, mask_id : int
     dtype : torch float dtype of the parameters
@@ -118,13 +101,13 @@ class ContextModel(_MaskedModel):
         self._setup(vocab_size, length, pad_id, mask_id, generator, dtype)
         V, L = self.vocab_size, self.length
         D = self.dim = check_int(dim, "dim", minimum=1)
-        H = self.hidden = check_int(hidden, "hidden", minimum=1)
+        F_ = self.hidden = check_int(hidden, "hidden", minimum=1)
         shapes = {"E": ((V, D), D**-0.5), "P": ((L, D), D**-0.5),
-                  "W1": ((L * D, H), (L * D) ** -0.5), "W2": ((H, L * V), H**-0.5)}
-        self._place(shapes, {"b1": (H, torch.zeros), "b2": (L * V, torch.zeros)}, generator, dtype)
+                  "W1": ((L * D, F_), (L * D) ** -0.5), "W2": ((F_, L * V), F_**-0.5)}
+        self._place(shapes, {"b1": (F_, torch.zeros), "b2": (L * V, torch.zeros)}, generator, dtype)
 
     def _describe(self):
-        return f"V={self.vocab_size}, L={self.length}, D={self.dim}, H={self.hidden}"
+        return f"V={self.vocab_size}, L={self.length}, D={self.dim}, F={self.hidden}"
 
     def forward(self, ids):
         """ids (N, L) -> logits (N, L, V)."""
@@ -137,8 +120,8 @@ class ContextModel(_MaskedModel):
                 f"language.encode(sentences, length={self.length})."
             )
         x = self.E[ids] + self.P  # (N, L) -> (N, L, D), plus (L, D)
-        h = torch.relu(x.reshape(N, L * D) @ self.W1 + self.b1)  # (N, L*D) x (L*D, H) -> (N, H)
-        return (h @ self.W2 + self.b2).reshape(N, L, V)  # (N, H) x (H, L*V) -> (N, L, V)
+        h = torch.relu(x.reshape(N, L * D) @ self.W1 + self.b1)  # (N, L*D) x (L*D, F) -> (N, F)
+        return (h @ self.W2 + self.b2).reshape(N, L, V)  # (N, F) x (F, L*V) -> (N, L, V)
 
 
 class Encoder(_MaskedModel):

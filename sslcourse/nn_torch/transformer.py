@@ -16,8 +16,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .masking import check_generator
-from .models import check_ids
+from .checks import check_generator, check_model_ids
 
 __all__ = ["EncoderConfig", "TransformerEncoder"]
 
@@ -164,7 +163,7 @@ class TransformerEncoder(nn.Module):
 
     def forward(self, ids, key_mask=None):
         """ids (N, L) int, key_mask bool (N, L) or None (then ids == pad_id) -> logits (N, L, V)."""
-        check_ids(ids, vocab_size=self.config.vocab_size, length=self.config.max_length,
+        check_model_ids(ids, vocab_size=self.config.vocab_size, length=self.config.max_length,
                   device=self.tok.weight.device)
         positions = torch.arange(ids.shape[1], device=ids.device)  # (L,)
         x = self.tok(ids) + self.pos(positions)  # (N, L, D) + (L, D)

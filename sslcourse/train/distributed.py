@@ -28,7 +28,7 @@ from torch.nn.parallel import DistributedDataParallel
 from ..data import ToyLanguage
 from ..nn_torch.transformer import EncoderConfig, TransformerEncoder
 from .checkpoint import save_checkpoint
-from .data import sample_ids
+from ..data.table import sample_ids
 from .loop import resolve_device, train
 
 __all__ = ["main", "shard", "weights_hash"]

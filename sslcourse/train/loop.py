@@ -10,39 +10,27 @@ from __future__ import annotations
 import contextlib
 import math
 import time
-from dataclasses import astuple, dataclass, field
+from dataclasses import astuple
 
 import numpy as np
 import torch
 from torch.nn.parallel import DistributedDataParallel
 
-from .._validation import check_int, check_ratio
+from .._validation import check_bool, check_int, check_number, check_ratio
 from ..env import default_device
-from ..nn_numpy.train import History as _NumpyHistory
+from ..history import History
 from ..nn_torch.layers import softmax_cross_entropy
-from ..nn_torch.masking import bert_mask, check_generator
+from ..nn_torch.checks import check_generator, check_masked_model
+from ..nn_torch.masking import bert_mask
+from ..nn_torch.step import optimizer_step
 from ..tasks import FillInTask
-from .evaluate import cpu_threads, evaluate, unwrap
+from ..threads import cpu_threads
+from .scoring import evaluate
 
-__all__ = ["History", "adamw", "resolve_device", "train", "training_step"]
+__all__ = ["History", "adamw", "fit", "resolve_device", "train", "training_step"]
 
 DEVICES = ("cpu", "cuda", "cuda:<index>", "mps")
 AMP = ("auto", "bf16", "off")
-
-
-@dataclass(frozen=True, repr=False)
-class History(_NumpyHistory):
-    """What happened during training (as ``sc.nn_numpy.train.History``), plus where and how long.
-
-    Attributes
-    ----------
-    losses, eval_steps, eval_accuracy, eval_cross_entropy : as in ``sc.nn_numpy.train.History``
-    device : str, where it trained (left out of the repr: it differs from machine to machine)
-    seconds : float, the wall time of the loop
-    """
-
-    device: str = field(default="cpu", compare=False)
-    seconds: float = field(default=0.0, compare=False)
 
 
 def _available():
@@ -61,7 +49,8 @@ def resolve_device(device=None):
     if device is None:
         return torch.device(default_device())
     if not isinstance(device, (str, torch.device)):
-        raise TypeError(f"device must be a str like 'cpu' or None, got {type(device).__name__}.")
+        raise TypeError(f"device must be a str like 'cpu' or None, got {type(device).__name__}. "
+                        f"Pass device='cpu', device='cuda', or None to choose automatically.")
     try:
         d = torch.device(device)
     except RuntimeError:
@@ -103,15 +92,13 @@ def training_step(model, optimizer, inputs, targets, mask, *, amp_dtype=None):
         logits = model(inputs)  # (N, L, V)
     if logits.dtype in (torch.float16, torch.bfloat16):
         logits = logits.float()  # the loss in float32 at least
-    loss = softmax_cross_entropy(logits, targets, mask)
-    optimizer.zero_grad(set_to_none=True)
-    loss.backward()
-    optimizer.step()
-    return loss.detach()
+    return optimizer_step(optimizer, softmax_cross_entropy(logits, targets, mask))
 
 
 def _check_data(ids, model):
     """ids as a CPU int64 tensor (N, L) whose ids fit the model's vocabulary."""
+    if isinstance(ids, np.ndarray) and ids.dtype.kind not in "iu":
+        ids = None
     ids = torch.as_tensor(ids).cpu() if isinstance(ids, (np.ndarray, torch.Tensor)) else None
     if ids is None or ids.dim() != 2 or ids.dtype.is_floating_point or ids.dtype == torch.bool or not len(ids):
         raise TypeError("ids must be a non-empty int array (N, L) of encoded sentences. "
@@ -148,11 +135,7 @@ def _schedule(steps):
 
 
 def _check_args(model, generator, steps, batch_size, lr, mask_ratio, eval_task, eval_every):
-    core = unwrap(model)
-    for attr in ("vocab_size", "pad_id", "mask_id"):
-        if not isinstance(core, torch.nn.Module) or not hasattr(core, attr):
-            raise TypeError(f"model must be a masked-word nn.Module (sc.nn_torch.TransformerEncoder, "
-                            f"ContextModel or Encoder) with .{attr}, got {type(core).__name__}.")
+    core = check_masked_model(model)
     check_generator(generator)
     steps = check_int(steps, "steps", minimum=1)
     check_int(batch_size, "batch_size", minimum=1)
@@ -188,22 +171,61 @@ def train(model, ids, *, steps, batch_size=128, lr=3e-3, generator, device=None,
     """
     core, steps, eval_every = _check_args(model, generator, steps, batch_size, lr, mask_ratio,
                                           eval_task, eval_every)
+    progress, compile = check_bool(progress, "progress"), check_bool(compile, "compile")
+    weight_decay = check_number(weight_decay, "weight_decay", minimum=0.0)
     start, device, data = time.perf_counter(), resolve_device(device), _check_data(ids, core)
     amp_dtype = _amp_dtype(amp, device)
     if not isinstance(model, DistributedDataParallel):
         model.to(device)
-    forward = torch.compile(model) if compile else model
+    batches = _batches(data, core, generator, batch_size, mask_ratio, rates, device)
+
+    def score(step):
+        if eval_task is not None and (step % eval_every == 0 or step == steps):
+            return astuple(evaluate(core, eval_task))
+        return None
+
+    return fit(model, batches, steps=steps, lr=lr, weight_decay=weight_decay, device=device, amp_dtype=amp_dtype,
+               threads=threads, progress=progress, forward=torch.compile(model) if compile else model,
+               score=score, start=start)
+
+
+def fit(model, batches, *, steps, lr, weight_decay, device, amp_dtype=None, threads=1, progress=False,
+        forward=None, score=None, start=None):
+    """The torch training loop every text trainer shares (``train`` here, ``sc.gpt.train_gpt``).
+
+    AdamW (fused where torch has it), the learning rate warmed up over 5% of the steps then decayed to
+    0 along a cosine, torch on ``threads`` CPU threads (on the CPU), an optional progress bar, bf16
+    autocast when ``amp_dtype`` is given.
+
+    Parameters
+    ----------
+    model : nn.Module, already on ``device``; trained in place
+    batches : iterator of (inputs, targets, mask) Tensors on ``device``, one per step
+    steps : int; lr, weight_decay : AdamW's
+    device : torch.device
+    amp_dtype : torch.bfloat16 or None
+    threads : int or None, torch's CPU threads meanwhile
+    progress : bool, a progress bar with the recent loss
+    forward : the callable that runs the model (a ``torch.compile`` of it), default the model
+    score : callable(step) -> (accuracy, cross_entropy) or None, called after each step
+    start : float, ``time.perf_counter()`` when the run began (default: now)
+
+    Returns
+    -------
+    History
+    """
+    start = time.perf_counter() if start is None else start
     optimizer = adamw(model.parameters(), lr=lr, weight_decay=weight_decay)
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, _schedule(steps))
-    batches = _batches(data, core, generator, batch_size, mask_ratio, rates, device)
-    losses, evals = [], []
+    forward, losses, evals = forward or model, [], []
     model.train()
-    with cpu_threads(threads if device.type == "cpu" else None):
+    with cpu_threads(threads if device.type == "cpu" else None, "threads"):
         for step in _steps(steps, progress, losses):
             losses.append(training_step(forward, optimizer, *next(batches), amp_dtype=amp_dtype))
             scheduler.step()
-            if eval_task is not None and (step % eval_every == 0 or step == steps):
-                evals.append((step, *astuple(evaluate(core, eval_task))))
+            scored = None if score is None else score(step)
+            if scored is not None:
+                evals.append((step, *scored))
                 model.train()
     columns = tuple(zip(*evals)) or ((), (), ())
     return History(tuple(torch.stack(losses).tolist()), *(tuple(c) for c in columns),

@@ -18,11 +18,13 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from .._validation import check_array, check_ids, check_int, check_mask, check_number
 from ..nn_numpy.layers import softmax_cross_entropy as np_loss
+from ..nn_torch.checks import check_masked_model, check_module, check_tensor
 from ..nn_numpy.optim import Adam
 from ..nn_torch.models import twin
 from ..nn_torch.transformer import EncoderConfig, TransformerEncoder
-from .evaluate import cpu_threads
+from ..threads import cpu_threads
 from .loop import adamw, training_step
 
 __all__ = ["PEAK_BF16_FLOPS", "SCALE_UP", "Throughput", "compare_step_times", "flops_per_token", "mfu",
@@ -55,12 +57,17 @@ SCALE_UP = ScaleUp()
 
 def flops_per_token(model, length):
     """Training FLOPs per token of a ``TransformerEncoder`` on sequences of ``length`` tokens."""
+    check_module(model, kind=TransformerEncoder, make="Build one with TransformerEncoder(config, generator=...).")
+    length = check_int(length, "length", minimum=1)
     c = model.config
     return 6 * model.n_params(embeddings=False) + 12 * c.depth * length * c.width
 
 
 def peak_flops(device_name):
     """Dense bf16 peak FLOP/s of a GPU named like ``torch.cuda.get_device_name()``, or None."""
+    if not isinstance(device_name, str):
+        raise TypeError(f"device_name must be a str like 'NVIDIA H100 80GB HBM3', got {type(device_name).__name__}. "
+                        f"Pass torch.cuda.get_device_name().")
     for key, flops in PEAK_BF16_FLOPS.items():
         if key in device_name:
             return flops
@@ -68,8 +75,13 @@ def peak_flops(device_name):
 
 
 def mfu(tokens_per_second, flops_per_token, peak):
-    """Model FLOPs utilisation in [0, 1], or None when the peak is unknown."""
-    return None if peak is None else tokens_per_second * flops_per_token / peak
+    """Model FLOPs utilisation in [0, 1], or None when the peak is unknown (``peak=None``)."""
+    tokens_per_second = check_number(tokens_per_second, "tokens_per_second", minimum=0)
+    flops_per_token = check_number(flops_per_token, "flops_per_token", positive=True)
+    if peak is None:
+        return None
+    return tokens_per_second * flops_per_token / check_number(peak, "peak", positive=True,
+                                                              fix="Take it from sc.train.timing.peak_flops(name).")
 
 
 def time_it(step, *, repeats=20, warmup=3, sync=None):
@@ -77,6 +89,10 @@ def time_it(step, *, repeats=20, warmup=3, sync=None):
 
     ``sync`` (e.g. ``torch.cuda.synchronize``) is called before each clock read, for GPUs.
     """
+    if not callable(step) or (sync is not None and not callable(sync)):
+        raise TypeError(f"step and sync must be functions of no argument, got {type(step).__name__} and "
+                        f"{type(sync).__name__}. Make step with sc.train.timing.torch_step or numpy_step.")
+    repeats, warmup = check_int(repeats, "repeats", minimum=1), check_int(warmup, "warmup", minimum=0)
     sync = sync or (lambda: None)
     for _ in range(warmup):
         step()
@@ -92,6 +108,15 @@ def time_it(step, *, repeats=20, warmup=3, sync=None):
 
 def numpy_step(model, inputs, targets, mask, *, lr=1e-3):
     """A function doing one Adam step of a numpy model on a fixed batch (as ``sc.nn_numpy.train``)."""
+    if not all(hasattr(model, a) for a in ("params", "forward", "backward", "vocab_size")):
+        raise TypeError(f"model must be a numpy model of sc.nn_numpy.models (ContextModel or Encoder), got "
+                        f"{type(model).__name__}. Build one with sc.nn_numpy.models.Encoder(V, L, rng=rng).")
+    inputs = check_ids(inputs, "inputs", model.vocab_size)
+    targets = check_ids(targets, "targets", model.vocab_size)
+    if inputs.ndim != 2 or targets.shape != inputs.shape:
+        raise ValueError(f"inputs and targets must be (N, L) of the same shape, got {inputs.shape} and "
+                         f"{targets.shape}. Pass one batch of sentences and its true words.")
+    mask = check_mask(mask, "mask", inputs.shape)
     optimizer = Adam(model.params, lr=lr)
 
     def step():
@@ -104,10 +129,22 @@ def numpy_step(model, inputs, targets, mask, *, lr=1e-3):
 
 def torch_step(model, inputs, targets, mask, *, lr=1e-3, amp_dtype=None):
     """A function doing one AdamW step of a torch model on a fixed batch (as ``sc.train.train``)."""
-    optimizer = adamw(model.parameters(), lr=lr, weight_decay=0.0)
+    check_masked_model(model)
     device = next(model.parameters()).device
-    inputs, targets, mask = (torch.as_tensor(a).to(device) for a in (inputs, targets, mask))
+    inputs, targets, mask = (_as_batch(a, name, kind) for a, name, kind in
+                             ((inputs, "inputs", "int"), (targets, "targets", "int"), (mask, "mask", "bool")))
+    if not inputs.shape == targets.shape == mask.shape:
+        raise ValueError(f"inputs, targets and mask must have the same shape (N, L), got {tuple(inputs.shape)}, "
+                         f"{tuple(targets.shape)} and {tuple(mask.shape)}. Pass one batch.")
+    inputs, targets, mask = (t.to(device) for t in (inputs, targets, mask))
+    optimizer = adamw(model.parameters(), lr=lr, weight_decay=0.0)
     return lambda: training_step(model, optimizer, inputs, targets, mask, amp_dtype=amp_dtype)
+
+
+def _as_batch(a, name, kind):
+    if isinstance(a, np.ndarray):
+        a = torch.from_numpy(check_array(a, name, ndim=2, dtype_kind="b" if kind == "bool" else "iu"))
+    return check_tensor(a, name, ndim=2, kind=kind)
 
 
 def _sync(device):

@@ -7,7 +7,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from .._validation import check_array, check_int, check_mask, check_ratio
-from ..masking import patch_mask, random_mask, unpatchify
+from ..masking import hide_pixels
 from ._base import Explorer
 
 
@@ -23,7 +23,7 @@ def neighbour_fill(images, mask, *, steps=30):
     -------
     ndarray (N, H, W): ``images`` where visible, the smoothed guess where hidden.
     """
-    images = check_array(images, "images", ndim=3, dtype_kind="fiu").astype(np.float64)
+    images = check_array(images, "images", ndim=3, dtype_kind="fiu", finite=True).astype(np.float64)
     mask = check_mask(mask, "mask", images.shape)
     visible_mean = (images * ~mask).sum(axis=(1, 2)) / np.maximum((~mask).sum(axis=(1, 2)), 1)  # (N,)
     out = np.where(mask, visible_mean[:, None, None], images)
@@ -49,7 +49,7 @@ class ImageMaskState:
     """
 
     def __init__(self, images, reconstruct=None, *, labels=None, ratio=0.5, patch=1, index=0, seed=0):
-        self.images = check_array(images, "images", ndim=3, dtype_kind="fiu").astype(np.float64)
+        self.images = check_array(images, "images", ndim=3, dtype_kind="fiu", finite=True).astype(np.float64)
         self.reconstruct = neighbour_fill if reconstruct is None else reconstruct
         if not callable(self.reconstruct):
             raise TypeError(f"reconstruct must be a function (images, mask) -> images, got "
@@ -74,14 +74,8 @@ class ImageMaskState:
 
     def mask(self):
         """Bool (H, W), True = hidden; the same seed hides nested sets as the ratio grows."""
-        H, W = self.images.shape[1:]
         rng = np.random.default_rng(self.seed)
-        if self.patch == 1:
-            return random_mask((1, H * W), ratio=self.ratio, rng=rng).reshape(H, W)
-        grid = H // self.patch
-        hidden = patch_mask(1, grid, ratio=self.ratio, rng=rng)  # (1, L)
-        pixels = np.repeat(hidden[..., None], self.patch ** 2, axis=-1)  # (1, L, p*p)
-        return unpatchify(pixels, self.patch)[0].astype(bool)  # (H, W)
+        return hide_pixels(1, self.images.shape[1:], ratio=self.ratio, patch=self.patch, rng=rng)[0]  # (H, W)
 
     def update(self, **changes):
         """Set ``ratio``, ``patch``, ``index`` or ``seed`` (checked) and return ``self``."""
@@ -130,6 +124,13 @@ def panels_png(image, mask, recon, *, scale=24):
     """PNG bytes of three panels side by side; hidden pixels in light blue."""
     from matplotlib.image import imsave
 
+    image = check_array(image, "image", ndim=2, dtype_kind="fiu", finite=True)
+    mask = check_mask(mask, "mask", image.shape)
+    recon = check_array(recon, "recon", ndim=2, dtype_kind="fiu", finite=True)
+    if recon.shape != image.shape:
+        raise ValueError(f"recon must have the image's shape {image.shape}, got {recon.shape}. "
+                         f"Pass the reconstruction of this very image.")
+    scale = check_int(scale, "scale", minimum=1)
     gray = lambda x: np.repeat(1.0 - np.clip(x, 0, 1)[..., None], 3, axis=-1)  # (H, W, 3), ink dark
     masked = np.where(mask[..., None], np.array([0.65, 0.8, 1.0]), gray(image))
     gap = np.full((image.shape[0], 1, 3), 0.6)  # a grey bar between panels
@@ -141,19 +142,11 @@ def panels_png(image, mask, recon, *, scale=24):
 
 
 
-
 class ImageMaskExplorer(Explorer):
     """Slide the masking ratio and watch a digit being hidden and reconstructed.
 
-    Parameters
-    ----------
-    images : ndarray (N, H, W), values in [0, 1]
-    reconstruct : callable or None
-        ``reconstruct(images (n, H, W), mask (n, H, W) bool) -> (n, H, W)``; None: ``neighbour_fill``.
-    labels : ndarray (N,) or None
-    ratio : float in (0, 1)
-    patch : int, side of a hidden square (1 = single pixels)
-    seed : int, the first random mask ("new random mask" draws the next)
+    Parameters as ``ImageMaskState`` (the image shown first is image 0); ``seed`` is the first
+    random mask, and the "new random mask" button draws the next.
     """
 
     def __init__(self, images, reconstruct=None, *, labels=None, ratio=0.5, patch=1, seed=0):

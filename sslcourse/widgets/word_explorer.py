@@ -6,7 +6,7 @@ import itertools
 import ipywidgets as widgets
 import numpy as np
 
-from .._validation import check_array, check_int
+from .._validation import check_array, check_int, check_language
 from ..data.vocabulary import MASK
 from ._base import Explorer
 
@@ -25,6 +25,7 @@ def counts_predictor(model, language):
     if not callable(getattr(model, "predict_proba", None)):
         raise TypeError(f"model must have a predict_proba(inputs, mask) method, got {type(model).__name__}. "
                         "Pass a fitted baseline such as sc.baselines.NeighbourCounts(V).fit(ids).")
+    check_language(language)
 
     def predict_proba(words, position):
         ids, mask = _encode_one(language, words, position)
@@ -38,7 +39,9 @@ def logits_predictor(forward, language):
     For a torch module use ``forward=lambda ids: model(torch.as_tensor(ids))``.
     """
     if not callable(forward):
-        raise TypeError(f"forward must be a function of ids (1, L), got {type(forward).__name__}.")
+        raise TypeError(f"forward must be a function of ids (1, L), got {type(forward).__name__}. "
+                        f"For a torch model pass forward=lambda ids: model(torch.as_tensor(ids)).")
+    check_language(language)
 
     def predict_proba(words, position):
         ids, _ = _encode_one(language, words, position)
@@ -60,9 +63,13 @@ def _encode_one(language, words, position):
 
 def top_words(probs, vocab, k):
     """The ``k`` most probable words as ``[(word, p), ...]``: ties by vocabulary order, zeros left out."""
-    probs = check_array(probs, "probs", ndim=1, dtype_kind="f")
+    probs = check_array(probs, "probs", ndim=1, dtype_kind="f", finite=True)
+    if isinstance(vocab, str) or not isinstance(vocab, (list, tuple)) or not all(isinstance(w, str) for w in vocab):
+        raise TypeError(f"vocab must be a list of words (str), index = id, got {type(vocab).__name__}. "
+                        f"Pass language.vocab.")
     if len(probs) != len(vocab):
-        raise ValueError(f"probs must have one entry per vocabulary word ({len(vocab)}), got {len(probs)}.")
+        raise ValueError(f"probs must have one entry per vocabulary word ({len(vocab)}), got {len(probs)}. "
+                         f"Pass the probabilities over language.vocab.")
     order = [i for i in np.argsort(-probs, kind="stable") if probs[i] > 0]
     return [(vocab[i], float(probs[i])) for i in order[:check_int(k, "k", minimum=1)]]
 
@@ -86,14 +93,19 @@ class MaskedWordState:
         if not callable(predictor):
             raise TypeError(f"predictor must be a function predict_proba(words, position), got "
                             f"{type(predictor).__name__}. Wrap a baseline with sc.widgets.counts_predictor.")
-        self.language, self.predictor, self.k = language, predictor, check_int(k, "k", minimum=1)
+        self.language, self.predictor, self.k = check_language(language), predictor, check_int(k, "k", minimum=1)
         self.set_sentence(sentence, hidden=hidden)
 
     def set_sentence(self, sentence, *, hidden=()):
         """Show a new sentence (a str is split on spaces) with the given positions hidden."""
-        words = sentence.lower().split() if isinstance(sentence, str) else list(sentence)
+        words = sentence.lower().split() if isinstance(sentence, str) else \
+            list(sentence) if isinstance(sentence, (list, tuple)) else None
         if not words or not all(isinstance(w, str) for w in words):
-            raise TypeError(f"sentence must be a non-empty str or list of str, got {sentence!r}.")
+            raise TypeError(f"sentence must be a non-empty str or list of str, got {sentence!r}. "
+                            f"Pass a sentence like 'the dog eats some meat' or language.sample(1, rng=rng)[0].")
+        if isinstance(hidden, (str, bytes)) or not isinstance(hidden, (list, tuple, range, set)):
+            raise TypeError(f"hidden must be a list of positions (int), got {type(hidden).__name__}. "
+                            f"Pass hidden=(1,) to hide the second word, or () to hide none.")
         vocabulary = self.language.vocabulary
         unknown = [w for w in words if vocabulary.index.get(w, 0) < vocabulary.n_special]  # specials too
         if unknown:

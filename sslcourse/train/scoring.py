@@ -1,41 +1,17 @@
 """Scoring a torch model on the fill-in-the-blank task, against the same Bayes limit as numpy's."""
 from __future__ import annotations
 
-import contextlib
-
 import numpy as np
 import torch
 from torch.nn.parallel import DistributedDataParallel
 
 from .._validation import check_array, check_int, check_mask
-from ..tasks import FillInTask, score
+from ..nn_torch.checks import check_masked_model
+from ..nn_torch.inference import model_device, predict
+from ..tasks import check_task, score
+from ..threads import cpu_threads
 
-__all__ = ["cpu_threads", "evaluate", "predict_proba", "unwrap"]
-
-
-@contextlib.contextmanager
-def cpu_threads(n):
-    """Run torch's CPU ops, and numpy's BLAS, on ``n`` threads inside the block (None: leave them).
-
-    The course's models are so small that threads cost more than they give (on a busy 2-core
-    machine, several times more), and one thread makes the numbers the same bit for bit
-    whatever the machine's thread count: the twin of ``sc.nn_numpy.train``'s one BLAS thread.
-    """
-    if n is None:
-        yield
-        return
-    n, before = check_int(n, "threads", minimum=1), torch.get_num_threads()
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # numpy's BLAS keeps its threads
-        threadpool_limits = None
-    blas = contextlib.nullcontext() if threadpool_limits is None else threadpool_limits(n, user_api="blas")
-    torch.set_num_threads(n)
-    try:
-        with blas:
-            yield
-    finally:
-        torch.set_num_threads(before)
+__all__ = ["evaluate", "predict_proba", "unwrap"]
 
 
 def unwrap(model):
@@ -61,23 +37,18 @@ def predict_proba(model, ids, mask, *, batch_size=1024, threads=1):
     ndarray of float64, shape (M, V), one row per True of ``mask``, in ``np.nonzero(mask)``
     order (score them with ``sc.tasks.score``)
     """
-    core = unwrap(model)
+    core = check_masked_model(model, attrs=("mask_id",))
     ids = check_array(ids, "ids", ndim=2, dtype_kind="iu")
     mask = check_mask(mask, "mask", ids.shape)
     batch_size = check_int(batch_size, "batch_size", minimum=1)
     inputs = torch.from_numpy(np.where(mask, core.mask_id, ids).astype(np.int64))
-    device = next(core.parameters()).device
-    was_training, out = core.training, []
-    core.eval()
-    try:
-        with torch.no_grad(), cpu_threads(threads):
-            for i in range(0, len(ids), batch_size):
-                logits = core(inputs[i: i + batch_size].to(device))  # (B, L, V)
-                hidden = torch.from_numpy(mask[i: i + batch_size]).to(device)
-                out.append(logits[hidden].double().softmax(dim=-1).cpu())  # (M_b, V)
-    finally:
-        core.train(was_training)
-    return torch.cat(out).numpy()
+    device, hidden = model_device(core), torch.from_numpy(mask)
+
+    def probs(rows):  # logits (B, L, V) -> (M_b, V) at the hidden positions of the rows
+        return core(inputs[rows].to(device))[hidden[rows].to(device)].double().softmax(dim=-1)
+
+    with cpu_threads(threads, "threads"):
+        return predict(core, len(ids), batch_size, probs).numpy()
 
 
 def evaluate(model, task):
@@ -85,9 +56,8 @@ def evaluate(model, task):
 
     Compare it with ``sc.tasks.bayes_score(task)``: the best any model can do on the same sentences.
     """
-    if not isinstance(task, FillInTask):
-        raise TypeError(f"task must be made by sc.tasks.make_fill_in_task, got {type(task).__name__}.")
-    V, core = task.bayes.shape[1], unwrap(model)
+    core = check_masked_model(model, attrs=("mask_id",))
+    V = check_task(task).bayes.shape[1]
     if getattr(core, "vocab_size", V) != V:
         raise ValueError(
             f"task is over a vocabulary of {V} words but the model's has vocab_size = {core.vocab_size}. "

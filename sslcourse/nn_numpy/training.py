@@ -6,49 +6,21 @@ let the optimiser update the parameters in place.
 """
 from __future__ import annotations
 
-import contextlib
 import math
-from dataclasses import dataclass
-
-import numpy as np
 
 from .._validation import check_array, check_int, check_ratio, check_rng
+from ..history import History
 from ..masking import _check_rates, bert_mask
 from ..tasks import FillInTask, score
+from ..threads import blas_threads
 from .layers import softmax_cross_entropy
 from .models import ContextModel, Encoder  # noqa: F401  (sc.nn_numpy.models, loaded with train)
 from .optim import SGD, Adam
 
+__all__ = ["History", "train"]
+
 OPTIMIZERS = ("adam", "sgd")
 SCHEDULES = ("cosine", "constant")
-
-
-@dataclass(frozen=True, repr=False)
-class History:
-    """What happened during training.
-
-    Attributes
-    ----------
-    losses : tuple of float, the training loss (nats per hidden word) of every step
-    eval_steps : tuple of int, the steps after which the model was scored
-    eval_accuracy, eval_cross_entropy : tuple of float, its score on ``eval_task`` then
-    """
-
-    losses: tuple
-    eval_steps: tuple = ()
-    eval_accuracy: tuple = ()
-    eval_cross_entropy: tuple = ()
-
-    def __repr__(self):
-        return f"History({len(self.losses)} steps, {len(self.eval_steps)} evaluations)"
-
-    def smoothed_losses(self, window=50):
-        """Running mean of the losses over ``window`` steps (shorter at the start): (steps,)."""
-        window = check_int(window, "window", minimum=1)
-        c = np.cumsum(np.concatenate([[0.0], self.losses]))
-        i = np.arange(1, len(self.losses) + 1)
-        start = np.maximum(0, i - window)
-        return (c[i] - c[start]) / (i - start)
 
 
 def _check_train_args(model, ids, steps, batch_size, mask_ratio, rates, rng, optimizer, eval_task, eval_every):
@@ -106,7 +78,7 @@ def train(model, ids, *, steps, batch_size=128, lr=3e-3, rng, mask_ratio=0.15, r
         raise ValueError(f"schedule must be one of {SCHEDULES}, got {schedule!r}.")
     opt = Adam(model.params, lr=lr) if optimizer == "adam" else SGD(model.params, lr=lr, momentum=0.9)
     losses, evals = [], []
-    with _one_blas_thread():
+    with blas_threads(1):  # tiny matrices: one thread is faster, and the same numbers everywhere
         for step in _steps(steps, progress):
             if schedule == "cosine":
                 opt.lr = lr * 0.5 * (1.0 + math.cos(math.pi * (step - 1) / steps))
@@ -130,16 +102,6 @@ def _step(model, opt, ids, batch_size, mask_ratio, rates, rng, eval_task, evalua
     if eval_task is None or not evaluate:
         return loss, None
     return loss, score(model.predict_proba(eval_task.inputs, eval_task.mask), eval_task.targets)
-
-
-def _one_blas_thread():
-    """Run BLAS on one thread: the matrices are so small that threads cost more than they give
-    (on a busy 2-core machine, several times more). A no-op without threadpoolctl."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:
-        return contextlib.nullcontext()
-    return threadpool_limits(limits=1, user_api="blas")
 
 
 def _steps(steps, progress):
