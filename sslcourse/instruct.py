@@ -14,7 +14,7 @@ import torch
 from sslcourse._validation import check_int, check_ratio
 from sslcourse.gpt import next_token_batch
 from sslcourse.nn_torch import TransformerEncoder
-from sslcourse.train.evaluate import cpu_threads
+from sslcourse.threads import cpu_threads
 from sslcourse.train.loop import training_step
 
 __all__ = ["split_prompts", "continuation_batch", "tune", "topic_share"]
