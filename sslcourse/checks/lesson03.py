@@ -49,21 +49,41 @@ def _weights_cases():
             Case("one position only", (q[:, :1], k[:, :1]), {"causal": True})]
 
 
+def _weights_scaled_by_length(q, k, causal=False):
+    return _softmax(_scores(q * np.sqrt(q.shape[-1]) / np.sqrt(q.shape[1]), k, causal))
+
+
+def _weights_causal_zeroed_after(q, k, causal=False):
+    w = _softmax(_scores(q, k, False))
+    return np.where(np.triu(np.ones((q.shape[1],) * 2, dtype=bool), k=1), 0.0, w) if causal else w
+
+
 def check_attention_weights(attention_weights):
     """Check ``attention_weights(q, k, causal=False) -> weights (N, L, L)``."""
     mistakes = [
-        Mistake(_weights_unscaled, "the scores are not scaled: divide q @ k^T by sqrt(Dk), "
-                "Dk = q.shape[-1]."),
-        Mistake(_weights_past_blocked, "the causal mask hides the past instead of the future: block "
-                "key j > query i, the part above the diagonal (np.triu(..., k=1))."),
-        Mistake(_weights_wrong_axis, "the softmax runs over the queries: each row (one query) must sum "
-                "to 1 over the keys, so take it over the last axis."),
+        Mistake(_weights_unscaled, "the scores are not scaled: with Dk features, a dot product of random "
+                "vectors grows like the square root of Dk and saturates the softmax.",
+                "Divide every score by the square root of the width of the queries."),
+        Mistake(_weights_past_blocked, "the causal mask hides the past instead of the future: a query may "
+                "look at itself and at earlier keys only.",
+                "Row i is query i, column j is key j: block the entries where j is larger than i."),
+        Mistake(_weights_wrong_axis, "the softmax runs over the queries: each row (one query) must sum to 1 "
+                "over the keys.", "Normalise along the keys' axis, the last one."),
+        Mistake(_weights_scaled_by_length, "the scale uses the sentence length: it depends on the width of "
+                "q and k (the features), not on how many positions there are.",
+                "Shapes: q is (N, L, Dk); the scale uses Dk."),
+        Mistake(_weights_causal_zeroed_after, "future weights were set to 0 after the softmax, so the rows no "
+                "longer sum to 1.",
+                "Block the future before normalising: a score of minus infinity gets exactly zero weight."),
     ]
     with np.errstate(all="ignore"):
         return check_function("attention_weights", attention_weights, _attention_weights, _weights_cases(),
                               mistakes=mistakes,
-                              hint="scores = q @ k.transpose(0, 2, 1) / sqrt(Dk); with causal, set the "
-                                   "scores of later keys to -inf; then softmax over the last axis.")
+                              hint="scaled dot-product attention: one score per (query, key) pair, scaled, "
+                                   "future keys blocked when causal, then a softmax that makes each query's "
+                                   "weights a distribution over the keys.",
+                              more="The result is (N, L, L); check that each row sums to 1 and, with causal, "
+                                   "that everything above the diagonal is 0.")
 
 
 # ---- attention_core_backward: back through ctx = softmax(scores) @ v
@@ -107,19 +127,24 @@ def _core_cases():
 def check_attention_core_backward(attention_core_backward):
     """Check ``attention_core_backward(dctx, probs, v) -> (dscores, dv)``."""
     mistakes = [
-        Mistake(_core_no_sum, "dscores uses only the diagonal of the softmax Jacobian: subtract the row sum, "
-                "probs * (dprobs - (dprobs * probs).sum(axis=-1, keepdims=True))."),
+        Mistake(_core_no_sum, "dscores uses only the diagonal of the softmax Jacobian: every weight of a "
+                "row depends on every score of that row, through the normaliser.",
+                "Derive d p_i / d s_j for i = j and for i != j, then contract with dprobs: a row sum appears."),
         Mistake(_core_wrong_axis, "the softmax sum runs over the wrong axis: each row (one query) is one "
-                "softmax, so sum over the last axis."),
-        Mistake(_core_dv_untransposed, "dv needs the transposed weights: dv = probs^T @ dctx, "
-                "probs.transpose(0, 2, 1) @ dctx (value j collects from every query i)."),
+                "softmax.", "The sum that the Jacobian brings in runs over the keys of one query."),
+        Mistake(_core_dv_untransposed, "dv needs the transposed weights: value j is used by every query i, "
+                "with weight probs[i, j], and collects from all of them.",
+                "Write ctx[i] as a sum over j and differentiate by v[j]: which index is summed away?"),
         Mistake(_core_skips_softmax, "that is the gradient with respect to the weights (dprobs): go on "
-                "through the softmax to get dscores."),
+                "through the softmax to get dscores.",
+                "The scores reach the loss through the softmax; apply its backward too."),
     ]
     return check_function("attention_core_backward", attention_core_backward, _core_backward, _core_cases(),
                           mistakes=mistakes, outputs=("dscores", "dv"),
-                          hint="dprobs = dctx @ v^T and dv = probs^T @ dctx (transpose the last two axes); "
-                               "then dscores = probs * (dprobs - sum over the row of dprobs * probs).")
+                          hint="two steps back: through the product of the weights with the values (a "
+                               "matrix product, batched over sentences), then through the softmax of each row.",
+                          more="Check the shapes: dscores like probs (N, L, L), dv like v (N, L, Dv); then "
+                               "compare with a numerical gradient on one tiny sentence.")
 
 
 # ---- layer_norm: normalise each vector over its features
@@ -154,17 +179,33 @@ def _layer_norm_cases():
             Case("a constant vector: the variance is 0, eps avoids dividing by it", (const, gamma, beta))]
 
 
+def _layer_norm_std_plus_eps(x, gamma, beta, eps=1e-5):
+    return gamma * (x - x.mean(axis=-1, keepdims=True)) / (x.std(axis=-1, keepdims=True) + eps) + beta
+
+
+def _layer_norm_gamma_beta_swapped(x, gamma, beta, eps=1e-5):
+    return _layer_norm(x, beta, gamma, eps)
+
+
 def check_layer_norm(layer_norm):
     """Check ``layer_norm(x, gamma, beta, eps=1e-5) -> out``."""
     mistakes = [
         Mistake(_layer_norm_batch_axis, "the statistics are taken over the batch (that is batch norm): "
-                "layer norm averages over the last axis, the features of one vector."),
-        Mistake(_layer_norm_unbiased, "the variance is the unbiased one (ddof=1): layer norm uses the "
-                "plain mean of squared deviations, x.var(axis=-1)."),
-        Mistake(_layer_norm_no_eps, "eps is missing: divide by sqrt(var + eps), or a constant vector "
-                "divides 0 by 0."),
+                "layer norm normalises each vector over its own features.",
+                "The mean and variance are computed over the last axis, one pair per vector."),
+        Mistake(_layer_norm_unbiased, "the variance is the unbiased one (divided by D - 1): layer norm uses "
+                "the plain mean of squared deviations.", "numpy's variance divides by D by default."),
+        Mistake(_layer_norm_no_eps, "eps is missing: a constant vector then divides 0 by 0.",
+                "eps goes inside, with the variance, before the square root."),
+        Mistake(_layer_norm_std_plus_eps, "eps was added to the standard deviation: it belongs with the "
+                "variance, under the square root.",
+                "With a small variance the two differ; the course follows the layer-norm paper."),
+        Mistake(_layer_norm_gamma_beta_swapped, "gamma and beta are swapped: gamma scales the normalised "
+                "vector, beta shifts it.", "Scale first, then shift."),
     ]
     with np.errstate(all="ignore"):
         return check_function("layer_norm", layer_norm, _layer_norm, _layer_norm_cases(), mistakes=mistakes,
-                              hint="subtract the mean over the last axis, divide by sqrt(variance + eps), "
-                                   "then multiply by gamma and add beta.")
+                              hint="layer normalisation: each vector made to mean 0 and variance 1 over its "
+                                   "features (with eps for safety), then scaled and shifted per feature.",
+                              more="Keep the reduced axis (keepdims) so the statistics broadcast back over "
+                                   "the features.")
