@@ -109,3 +109,150 @@ def test_the_quote_finder_can_fail():
     assert _quotes("dx is dout @ W.T here", code)
     assert _quotes("use dout.sum(axis=0)", code)
     assert not _quotes("each gradient has the shape of what it is the gradient of", code)
+
+
+# ---- generic wrong answers, made from the reference itself
+def _mutate(value):
+    """Change ``value`` in place; True when it could."""
+    if isinstance(value, np.ndarray) and value.size:
+        flat = value.reshape(-1) if value.flags.c_contiguous else None
+        if flat is None:
+            return False
+        flat[0] = ~flat[0] if value.dtype == bool else flat[0] + 1
+        return True
+    if type(value).__module__.startswith("torch") and value.numel() and not value.requires_grad:
+        if value.device.type == "meta":
+            return False
+        view = value.view(-1)
+        view[0] = ~view[0] if value.dtype.is_floating_point is False and str(value.dtype) == "torch.bool" else view[0] + 1
+        return True
+    if isinstance(value, list):
+        value.append(value[0] if value else "x")
+        return True
+    if isinstance(value, tuple):
+        return any(_mutate(v) for v in value)
+    return False
+
+
+def in_place(reference):
+    def learner(*args, **kwargs):
+        result = reference(*[_detached_copy(a) for a in args], **kwargs)
+        for arg in args:
+            if _mutate(arg):
+                break
+        return result
+    return learner
+
+
+def _detached_copy(value):
+    """A copy the reference may use while the original is changed (tensors with a gradient kept)."""
+    if type(value).__module__.startswith("torch"):
+        return value if value.requires_grad else value.clone()
+    return _copy(value)
+
+
+def _recontain(result):
+    if isinstance(result, np.ndarray):
+        return result.tolist()
+    if isinstance(result, tuple):
+        return result[0]
+    if isinstance(result, list):
+        return tuple(result)
+    if type(result).__module__.startswith("torch"):
+        return result.detach().cpu().numpy() if result.device.type != "meta" else None
+    if isinstance(result, (float, int)):
+        return np.array([result])
+    return None
+
+
+def wrong_container(reference):
+    return lambda *args, **kwargs: _recontain(reference(*args, **kwargs))
+
+
+class Odd:
+    """A result that fails at everything: comparison, len, repr, conversion to an array."""
+
+    def __eq__(self, other):
+        raise RuntimeError("no")
+
+    __ne__ = __lt__ = __gt__ = __eq__
+
+    def __len__(self):
+        raise RuntimeError("no")
+
+    def __repr__(self):
+        raise RuntimeError("no")
+
+    def __array__(self, *args, **kwargs):
+        raise RuntimeError("no")
+
+    def __float__(self):
+        raise RuntimeError("no")
+
+
+def _mutable_args(ex):
+    return any(_mutate(_copy(a)) for a in ex.cases[0].args)
+
+
+def _copy(x):
+    import copy
+    return copy.deepcopy(x)
+
+
+def _expect_not_yet(checker, fn, name, words=()):
+    used, out = _run(checker, fn)
+    assert out.startswith(f"[NOT YET] {name}"), out
+    assert "Traceback" not in out
+    for w in words:
+        assert w in out, (w, out)
+    return out
+
+
+@pytest.mark.parametrize("checker_name", CHECKERS)
+def test_generic_wrong_answers_are_caught_without_a_traceback(checker_name, monkeypatch):
+    checker, ex = _exercise(checker_name)
+    reference = ex.reference
+    name = ex.name
+    used, out = _run(checker, lambda *a, **k: reference(*a, **k))
+    assert out.startswith(f"[OK] {name}: all ")
+    _expect_not_yet(checker, wrong_container(reference), name, ["expected"])
+    _expect_not_yet(checker, lambda *a, **k: Odd(), name)
+    _expect_not_yet(checker, lambda *a, **k: [Odd()], name)
+    _expect_not_yet(checker, lambda *a, **k: 1 / 0, name, ["raised ZeroDivisionError"])
+    _expect_not_yet(checker, reference, name, ["this is the package's reference"])
+    if _mutable_args(ex):  # (training_step's arguments are made inside the checker, for each call)
+        _expect_not_yet(checker, in_place(reference), name, ["in place", "was changed"])
+    monkeypatch.setenv("SSLCOURSE_CHECK_TIME_LIMIT", "0.3")
+
+    def forever(*args, **kwargs):
+        while True:
+            pass
+
+    _expect_not_yet(checker, forever, name, ["did not return within 0.3 s"])
+
+
+def test_tiers_say_more_the_second_time():
+    checker = checks.check_one_hot
+    _, first = _run(checker, lambda ids, n: np.zeros((len(ids), n)))
+    _, second = _run(checker, lambda ids, n: np.zeros((len(ids), n)))
+    assert "More:" not in first and "More:" in second
+
+
+def test_verdicts_are_kept_as_data(tmp_path, monkeypatch):
+    log = tmp_path / "log.jsonl"
+    monkeypatch.setenv("SSLCOURSE_GRADE_LOG", str(log))
+    _run(checks.check_causal_mask, lambda L: np.triu(np.ones((L, L), dtype=bool), k=1))
+    print("[OK] causal_mask: all 3 checks pass.")  # printing earns nothing
+    _run(checks.check_one_hot, stub)
+    import json
+    records = [json.loads(line) for line in log.read_text().splitlines()]
+    assert [(r["exercise"], r["status"]) for r in records] == [("causal_mask", "ok"), ("one_hot", "todo")]
+    assert checks.verdicts()[-1]["exercise"] == "one_hot"
+
+
+def test_importing_the_checkers_loads_no_torch():
+    import subprocess
+    import sys
+    code = "import sys, sslcourse.checks as c; c.check_one_hot; c.check_layer_norm; print('torch' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"

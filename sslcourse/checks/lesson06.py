@@ -35,6 +35,20 @@ def _labels_not_indices(labels, order, k):
     return labels[_first_k_per_class(labels, order, k)]
 
 
+def _first_k_classes_in_order_met(labels, order, k):
+    picked, seen = [], []
+    for i in order:
+        if labels[i] not in seen:
+            seen.append(labels[i])
+    for c in seen:
+        picked.append(order[labels[order] == c][:k])
+    return np.concatenate(picked)
+
+
+def _first_k_last(labels, order, k):
+    return np.concatenate([order[labels[order] == c][-k:] for c in np.unique(labels)])
+
+
 def check_first_k_per_class(first_k_per_class):
     """Check ``first_k_per_class(labels, order, k) -> int ndarray (K * k,)``."""
     rng = np.random.default_rng(_RNG_SEED)
@@ -44,15 +58,22 @@ def check_first_k_per_class(first_k_per_class):
              Case("k=4, every item", (labels, rng.permutation(12), 4))]
     mistakes = [
         Mistake(_first_k_by_index, "the random order is ignored: the first items by index are always the "
-                "same, so every draw would pick the same subset. Walk through order."),
+                "same, so every draw would pick the same subset.", "Walk through order, not through 0, 1, 2..."),
         Mistake(_first_k_overall, "these are the first K * k items of order, whatever their class: take k "
-                "of each class."),
-        Mistake(_labels_not_indices, "these are labels: return the indices of the chosen items."),
+                "of each class.", "Keep a count per class."),
+        Mistake(_labels_not_indices, "these are labels: return the indices of the chosen items.",
+                "The result indexes into labels; it is not made of labels."),
+        Mistake(_first_k_classes_in_order_met, "the classes come in the order first met: class 0's items "
+                "come first, then class 1's, and so on.", "Go through the classes in increasing order."),
+        Mistake(_first_k_last, "these are the last k of each class in order: take the first k.",
+                "The first k items of a class met while walking through order."),
     ]
     return check_function("first_k_per_class", first_k_per_class, _first_k_per_class, cases,
                           mistakes=mistakes,
-                          hint="for each class c in increasing order, keep order[labels[order] == c][:k], "
-                               "then concatenate.")
+                          hint="a labelled subset drawn at random: k items of every class, the ones met first "
+                               "while walking through the random order; their indices, as an int array.",
+                          more="One class at a time, in increasing order: the items of that class in the "
+                               "order given, the first k of them.")
 
 
 # ---- one_hot: the features of a model that learned nothing about words
@@ -70,18 +91,38 @@ def _one_hot_shifted(ids, n):
     return _one_hot((ids - 1) % n, n)
 
 
+def _one_hot_ints(ids, n):
+    return _one_hot(ids, n).astype(np.int64)
+
+
+def _one_hot_sorted_ids(ids, n):
+    return _one_hot(np.sort(ids), n)
+
+
+def _one_hot_counts(ids, n):
+    return np.tile(np.bincount(ids, minlength=n).astype(float), (len(ids), 1)) / len(ids)
+
+
 def check_one_hot(one_hot):
     """Check ``one_hot(ids, n) -> ndarray (M, n)``."""
     cases = [Case("ids [2, 0, 3] among n=5", (np.array([2, 0, 3]), 5)),
              Case("one id, the last of n=4", (np.array([3]), 4)),
              Case("repeated ids", (np.array([1, 1, 0, 2, 2, 2]), 3))]
     mistakes = [
-        Mistake(_one_hot_transposed, "the result is transposed: one row per id, one column per word, "
-                "shape (M, n)."),
-        Mistake(_one_hot_shifted, "the 1 is one place off: row i has its 1 in column ids[i] (ids start at 0)."),
+        Mistake(_one_hot_transposed, "the result is transposed: one row per id, one column per word.",
+                "The shape is (M, n)."),
+        Mistake(_one_hot_shifted, "the 1 is one place off: ids start at 0, and so do columns.",
+                "Row i's 1 sits in the column that ids[i] names."),
+        Mistake(_one_hot_sorted_ids, "the rows are sorted: row i is the one-hot of the i-th id, in the "
+                "order given.", "Keep the order of ids."),
+        Mistake(_one_hot_counts, "every row holds the frequencies of all the ids: each row describes its "
+                "own id only.", "Each row has a single 1."),
+        Mistake(_one_hot_ints, "the rows are integers: the docstring asks for float features, which the "
+                "probe multiplies with float weights.", "Start from an array of float zeros."),
     ]
     return check_function("one_hot", one_hot, _one_hot, cases, mistakes=mistakes,
-                          hint="start from np.zeros((len(ids), n)) and set row i, column ids[i] to 1.")
+                          hint="one-hot features: a row per id, a column per word, all zeros but a single 1.",
+                          more="Start from zeros of shape (M, n) and set one entry in each row.")
 
 
 # ---- mean_and_spread: the summary of several draws
@@ -106,6 +147,16 @@ def _spread_of_mean(scores):
     return float(scores.mean()), float(scores.std() / np.sqrt(len(scores)))
 
 
+def _spread_range(scores):
+    scores = np.asarray(scores, dtype=float)
+    return float(scores.mean()), float((scores.max() - scores.min()) / 2)
+
+
+def _spread_median(scores):
+    scores = np.asarray(scores, dtype=float)
+    return float(np.median(scores)), float(scores.std())
+
+
 def check_mean_and_spread(mean_and_spread):
     """Check ``mean_and_spread(scores) -> (mean, std)``."""
     rng = np.random.default_rng(_RNG_SEED)
@@ -113,13 +164,19 @@ def check_mean_and_spread(mean_and_spread):
              Case("two draws", (np.array([0.6, 0.8]),)),
              Case("all draws equal", (np.full(4, 0.7),))]
     mistakes = [
-        Mistake(_spread_sample, "that is the sample standard deviation (divided by n - 1): use the plain "
-                "one, divided by n, as np.std does by default."),
-        Mistake(_spread_variance, "that is the variance: take its square root, to be in accuracy units."),
+        Mistake(_spread_sample, "that is the sample standard deviation (divided by n - 1): the exercise "
+                "asks for the plain one, divided by n.", "numpy's default divides by n."),
+        Mistake(_spread_variance, "that is the variance: its square root is in the same units as the "
+                "accuracies.", "Take the square root."),
         Mistake(_spread_of_mean, "that is the standard error of the mean: the spread of the draws "
-                "themselves is not divided by sqrt(n)."),
+                "themselves is not divided by the square root of n.", "Leave out the division."),
+        Mistake(_spread_range, "that is half the range: the spread here is the standard deviation.",
+                "Use every score's distance to the mean, not only the extremes."),
+        Mistake(_spread_median, "the centre is the median: the exercise asks for the mean.",
+                "Add the scores and divide by how many there are."),
     ]
     return check_function("mean_and_spread", mean_and_spread, _mean_and_spread, cases,
                           mistakes=mistakes, outputs=("mean", "std"),
-                          hint="mean = the average of the scores; std = the square root of the average "
-                               "squared distance to that mean.")
+                          hint="two summaries of the draws: their average, and how far a typical draw lies "
+                               "from it (the standard deviation, divided by n); two Python floats.",
+                          more="The spread is the square root of the average squared distance to the mean.")

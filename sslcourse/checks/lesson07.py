@@ -36,6 +36,18 @@ def _assign_manhattan(x, centroids):
     return np.abs(x[:, None, :] - centroids[None, :, :]).sum(axis=2).argmin(axis=1)
 
 
+def _assign_one_based(x, centroids):
+    return _assign(x, centroids) + 1
+
+
+def _assign_distances(x, centroids):
+    return _squared(x, centroids).min(axis=1)
+
+
+def _assign_by_dot(x, centroids):
+    return (x @ centroids.T).argmax(axis=1)
+
+
 def check_assign(assign):
     """Check ``assign(x, centroids) -> int ndarray (N,)``."""
     x, c = _points()
@@ -43,13 +55,22 @@ def check_assign(assign):
              Case("one point", (x[:1], c)),
              Case("two centres", (x, c[:2]))]
     mistakes = [
-        Mistake(_assign_farthest, "each point goes to its farthest centre: take argmin of the distances."),
+        Mistake(_assign_farthest, "each point goes to its farthest centre: k-means assigns the nearest.",
+                "Choose the smallest distance."),
         Mistake(_assign_manhattan, "these are absolute differences (L1): k-means uses squared Euclidean "
-                "distances, the sum of squared differences."),
+                "distances.", "Square the differences before adding them up."),
+        Mistake(_assign_one_based, "the cluster numbers start at 1: they index the rows of centroids, "
+                "which start at 0.", "Cluster k is row k of centroids."),
+        Mistake(_assign_distances, "these are the distances themselves: return which centre is nearest, "
+                "an index for each point.", "The result holds integers between 0 and K - 1."),
+        Mistake(_assign_by_dot, "the largest dot product is not the nearest centre: centres of different "
+                "lengths differ in more than direction.", "Compare distances, not similarities."),
     ]
     return check_function("assign", assign, _assign, cases, mistakes=mistakes,
-                          hint="distances (N, K) by broadcasting x[:, None, :] - centroids[None, :, :], "
-                               "squared and summed over the last axis, then argmin over K.")
+                          hint="the assignment step of k-means: each point goes to the centre nearest to it "
+                               "in squared Euclidean distance; the result is an int array of cluster numbers.",
+                          more="Broadcasting points (N, 1, D) against centres (1, K, D) gives all N x K "
+                               "differences at once.")
 
 
 # ---- update: each centre to the mean of its points
@@ -77,6 +98,18 @@ def _update_sum(x, labels, centroids):
     return new
 
 
+def _update_median(x, labels, centroids):
+    new = centroids.copy()
+    for k in range(len(centroids)):
+        if np.any(labels == k):
+            new[k] = np.median(x[labels == k], axis=0)
+    return new
+
+
+def _update_mean_of_all(x, labels, centroids):
+    return np.tile(x.mean(axis=0), (len(centroids), 1))
+
+
 def check_update(update):
     """Check ``update(x, labels, centroids) -> ndarray (K, D)``."""
     x, c = _points()
@@ -86,12 +119,19 @@ def check_update(update):
              Case("one point per cluster", (x[:4], np.arange(4), c))]
     mistakes = [
         Mistake(_update_empty_to_zero, "an empty cluster's centre went to 0: a centre with no point stays "
-                "where it was."),
-        Mistake(_update_sum, "the centres are sums: divide by the number of points, the centre is their mean."),
+                "where it was.", "Start from the old centres and change only the clusters that have points."),
+        Mistake(_update_sum, "the centres are sums: the centre of a cluster is the mean of its points.",
+                "Divide by the number of points in the cluster."),
+        Mistake(_update_median, "that is the median of each cluster: k-means moves each centre to the mean, "
+                "the point that minimises the squared distances.", "Average, do not take the middle value."),
+        Mistake(_update_mean_of_all, "every centre moved to the mean of all the points: each centre takes "
+                "the mean of its own cluster only.", "Select the points whose label is k."),
     ]
     return check_function("update", update, _update, cases, mistakes=mistakes,
-                          hint="for each cluster k, the mean of x[labels == k]; a cluster with no point keeps "
-                               "its centre (the mean of nothing is NaN).")
+                          hint="the update step of k-means: each centre moves to the mean of the points "
+                               "assigned to it; a cluster with no point keeps its centre.",
+                          more="The mean of no points is NaN: test whether a cluster has points first. "
+                               "Return a new array; leave centroids unchanged.", may_change=())
 
 
 # ---- plus_plus_probabilities: how k-means++ picks the next centre
@@ -114,6 +154,15 @@ def _pp_unnormalised(x, centres):
     return _squared(x, centres).min(axis=1)
 
 
+def _pp_uniform(x, centres):
+    return np.full(len(x), 1.0 / len(x))
+
+
+def _pp_first_centre_only(x, centres):
+    d = _squared(x, centres[:1])[:, 0]
+    return d / d.sum()
+
+
 def check_plus_plus_probabilities(plus_plus_probabilities):
     """Check ``plus_plus_probabilities(x, centres) -> ndarray (N,)``."""
     x, _ = _points()
@@ -121,12 +170,18 @@ def check_plus_plus_probabilities(plus_plus_probabilities):
              Case("one centre chosen", (x, x[[3]])),
              Case("three centres chosen", (x, x[[1, 2, 9]]))]
     mistakes = [
-        Mistake(_pp_not_squared, "these are proportional to the distance: k-means++ uses its square."),
-        Mistake(_pp_farthest_centre, "this uses each point's farthest centre: use the nearest one chosen so "
-                "far (min over the centres)."),
-        Mistake(_pp_unnormalised, "these do not sum to 1: divide by their sum."),
+        Mistake(_pp_not_squared, "these are proportional to the distance: k-means++ weighs each point by "
+                "the square of it.", "Square before normalising."),
+        Mistake(_pp_farthest_centre, "this uses each point's farthest centre: what matters is how far a point "
+                "is from the centres chosen so far, that is from its nearest one.", "Take the smallest distance."),
+        Mistake(_pp_unnormalised, "these do not sum to 1: probabilities must.", "Divide by their total."),
+        Mistake(_pp_uniform, "every point is equally likely: k-means++ favours points far from the chosen "
+                "centres.", "The weight of a point depends on its distance to the centres."),
+        Mistake(_pp_first_centre_only, "only the first chosen centre counts: every centre chosen so far "
+                "makes the points near it less likely.", "Use all the rows of centres."),
     ]
     return check_function("plus_plus_probabilities", plus_plus_probabilities, _plus_plus_probabilities,
                           cases, mistakes=mistakes,
-                          hint="squared distance of each point to its nearest chosen centre, divided by "
-                               "the sum of them all.")
+                          hint="the k-means++ start: the next centre is drawn with probability proportional "
+                               "to the squared distance of each point to its nearest chosen centre.",
+                          more="A point already chosen has probability 0; the probabilities sum to 1.")
