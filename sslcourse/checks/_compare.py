@@ -108,7 +108,8 @@ def _compare_array(exp, got, rtol, atol):
         raise Failure(f"expected shape {exp.shape}, got shape {got.shape}", "shape")
     want, have = _KINDS.get(exp.dtype.kind, str(exp.dtype)), _KINDS.get(got.dtype.kind, str(got.dtype))
     if want != have:
-        raise Failure(f"expected a {want} array, got dtype {got.dtype}", "dtype")
+        article = "an" if want[0] in "aeiou" else "a"
+        raise Failure(f"expected {article} {want} array, got dtype {got.dtype}", "dtype")
     if exp.dtype.kind == "f":
         same = np.allclose(got, exp, rtol=rtol, atol=atol, equal_nan=False)
     else:
