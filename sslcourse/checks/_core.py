@@ -77,6 +77,7 @@ class Exercise:
 REGISTRY: dict = {}  # name -> Exercise, for the tests and the grader
 _SEEN: dict = {}  # (name, kind of failure) -> times seen in this kernel
 _VERDICTS: list = []
+_LOG_PATH = os.environ.pop("SSLCOURSE_GRADE_LOG", None)  # the grader's log; taken out of the environment
 DEFAULT_TIME_LIMIT = 10.0  # seconds per call; $SSLCOURSE_CHECK_TIME_LIMIT overrides
 
 _RAISED = ("read the error above together with the docstring: the arguments' shapes and types, and "
@@ -207,7 +208,7 @@ def _say(name, status, kind, message):
     print(message)
     record = {"exercise": name, "status": status, "kind": kind, "message": message}
     _VERDICTS.append(record)
-    path = os.environ.get("SSLCOURSE_GRADE_LOG")
+    path = os.environ.get("SSLCOURSE_GRADE_LOG") or _LOG_PATH
     if path:
         try:
             with open(path, "a", encoding="utf-8") as log:
