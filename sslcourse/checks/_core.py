@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from ._compare import Failure, compare, describe, snapshot, unchanged
 from ._limits import TimeLimit, call_with_time_limit
 
-__all__ = ["Case", "Mistake", "check_function", "verdicts", "REGISTRY"]
+__all__ = ["Case", "Mistake", "check_function", "check_plausible", "verdicts", "REGISTRY"]
 
 
 @dataclass(frozen=True)
@@ -142,6 +142,59 @@ def check_function(name, learner, reference, cases, *, mistakes=(), hint, more="
         return learner
     _say(name, status, kind, message + fallback)
     return reference
+
+
+def run_experiment(name, learner, reference, args, tests, *, time_limit=None):
+    """Run the learner's experiment ``learner(*args)`` under a time limit, and judge its numbers
+    with ``tests(result)`` (a list for ``check_plausible``). Returns the result the next cells
+    should use: the learner's when plausible, else the reference's (and it says so)."""
+    fallback = f"The cells below use the reference {name}'s numbers so you can go on."
+    time_limit = time_limit or float(os.environ.get("SSLCOURSE_CHECK_TIME_LIMIT", 60.0))
+    if learner is reference or not callable(learner):
+        _say(name, "not_yet", "not_a_function", f"[NOT YET] {name}: pass your function {name} itself "
+             f"(run the cell that defines it first).\n{fallback}")
+        return reference(*args)
+    try:
+        result = call_with_time_limit(learner, args, {}, time_limit)
+    except NotImplementedError:
+        _say(name, "todo", "todo", f"[TODO] {name} is not written yet: fill in the cell above, then run it "
+             f"and this one again.\n{fallback}")
+        return reference(*args)
+    except TimeLimit:
+        _say(name, "not_yet", "timeout", f"[NOT YET] {name} did not finish within {time_limit:g} s.\n"
+             f"Hint: {_TIMEOUT}\n{fallback}")
+        return reference(*args)
+    except (Exception, SystemExit) as err:
+        _say(name, "not_yet", f"raised {type(err).__name__}", f"[NOT YET] {name} raised {type(err).__name__} "
+             f"({_short(err)}).\nHint: {_RAISED}\n{fallback}")
+        return reference(*args)
+    if check_plausible(name, tests(result)):
+        return result
+    print(fallback)
+    return reference(*args)
+
+
+def check_plausible(name, tests, *, done=True):
+    """The verdict on an experiment: ``tests`` is a list of (what is checked, held, hint).
+
+    The learner's numbers are plausible when every test holds; the first that does not is
+    reported with its hint. ``done=False`` (the learner's numbers are missing) reports [TODO].
+    Never raises: a test that cannot be evaluated counts as not holding. Returns whether all held.
+    """
+    if not done:
+        _say(name, "todo", "todo", f"[TODO] {name}: run your experiment above first, then this cell again.")
+        return False
+    for i, (what, held, hint) in enumerate(tests):
+        try:
+            ok = bool(held() if callable(held) else held)
+        except Exception:
+            ok = False
+        if not ok:
+            _say(name, "not_yet", f"test {i + 1}", f"[NOT YET] {name}: {what}: not so in your numbers.\n"
+                 f"Hint: {_tiered(name, f'test {i + 1}', hint, '')}")
+            return False
+    _say(name, "ok", "ok", f"[OK] {name}: your numbers are plausible ({len(tests)} checks).")
+    return True
 
 
 def _verdict(name, learner, reference, cases, mistakes, hint, more, outputs, rtol, atol, may_change, limit):

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._core import Case, Mistake, check_function
+from ..nn_numpy.gradcheck import numerical_gradient, relative_error
+from ._core import Case, Mistake, check_function, run_experiment
 
-__all__ = ["check_linear_backward", "check_masked_cross_entropy", "check_embedding_backward"]
+__all__ = ["check_linear_backward", "check_masked_cross_entropy", "check_embedding_backward",
+           "check_step_size_sweep"]
 
 _RNG_SEED = 202
 
@@ -220,3 +222,52 @@ def check_embedding_backward(embedding_backward):
                                "row collects the gradient of every position that copied it.",
                           more="Start from a zero gradient shaped like E, one row per word; a word used twice "
                                "gets two contributions, a word never used gets none.")
+
+
+# ---- step_size_sweep (an experiment): the centred difference's error against its step
+STEPS = 10.0 ** -np.arange(1, 13)  # 1e-1 ... 1e-12
+
+
+def _step_size_sweep(steps, x, W, G):
+    def f(W_):
+        return np.sum(np.tanh(x @ W_) * G)
+
+    analytic = x.T @ ((1 - np.tanh(x @ W) ** 2) * G)
+    return np.array([relative_error(analytic, numerical_gradient(f, W, eps=h)) for h in steps])
+
+
+def _sweep_tests(errors, steps):
+    errors = np.asarray(errors, dtype=float) if isinstance(errors, (list, tuple, np.ndarray)) else None
+    shaped = errors is not None and errors.shape == steps.shape and bool(np.all(np.isfinite(errors)))
+    def ok(test):
+        return lambda: shaped and test()
+
+    def best():
+        return int(np.argmin(errors))
+
+    return [
+        ("one finite relative error per step", shaped,
+         "return a 1-D array (or list) of floats, one per step, in the order of steps."),
+        ("the best step's error is below 1e-8", ok(lambda: errors.min() < 1e-8),
+         "an error near 1 at every step means the analytic gradient is wrong: derive the derivative of tanh, "
+         "then the chain rule through x @ W."),
+        ("the best step lies between 1e-3 and 1e-8", ok(lambda: 1e-8 <= steps[best()] <= 1e-3),
+         "compare your numbers step by step: which step gives the smallest error?"),
+        ("a large step (0.1) is far less accurate than the best", ok(lambda: errors[0] > 100 * errors.min()),
+         "with a large step the centred difference is off by a term that grows with the step."),
+        ("from 0.1 to 0.001 the error falls about 100-fold per factor of 10", ok(lambda: 1e3 <= errors[0] / errors[2] <= 1e5),
+         "that is the signature of the centred difference, whose error falls like the square of the step "
+         "(a one-sided difference's falls only like the step): use the package's numerical_gradient."),
+        ("a tiny step (1e-12) is far less accurate than the best", ok(lambda: errors[-1] > 100 * errors.min()),
+         "with a tiny step, the two values of f agree in almost all their digits: rounding error dominates."),
+    ]
+
+
+def check_step_size_sweep(step_size_sweep):
+    """Run ``step_size_sweep(steps, x, W, G) -> errors`` and check that its numbers are plausible.
+
+    Returns the errors the next cells should use (the learner's when plausible)."""
+    rng = np.random.default_rng(_RNG_SEED + 3)
+    args = (STEPS, rng.standard_normal((5, 4)), rng.standard_normal((4, 3)), rng.standard_normal((5, 3)))
+    return run_experiment("step_size_sweep", step_size_sweep, _step_size_sweep, args,
+                          lambda errors: _sweep_tests(errors, STEPS))

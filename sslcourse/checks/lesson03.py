@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._core import Case, Mistake, check_function
+from ._core import Case, Mistake, check_function, run_experiment
 
-__all__ = ["check_attention_weights", "check_attention_core_backward", "check_layer_norm"]
+__all__ = ["check_attention_weights", "check_attention_core_backward", "check_layer_norm",
+           "check_layer_norm_backward", "check_scaling_sweep"]
 
 _RNG_SEED = 303
 
@@ -209,3 +210,138 @@ def check_layer_norm(layer_norm):
                                    "features (with eps for safety), then scaled and shifted per feature.",
                               more="Keep the reduced axis (keepdims) so the statistics broadcast back over "
                                    "the features.")
+
+
+# ---- layer_norm_backward: derived by the learner
+def _ln_parts(x, eps):
+    mean = x.mean(axis=-1, keepdims=True)
+    rstd = 1.0 / np.sqrt(x.var(axis=-1, keepdims=True) + eps)  # (..., 1)
+    return (x - mean) * rstd, rstd
+
+
+def _layer_norm_backward(dout, x, gamma, eps=1e-5):
+    xhat, rstd = _ln_parts(x, eps)
+    axes = tuple(range(x.ndim - 1))  # every axis but the features
+    g = dout * gamma  # the gradient with respect to xhat
+    dx = rstd * (g - g.mean(axis=-1, keepdims=True) - xhat * (g * xhat).mean(axis=-1, keepdims=True))
+    return dx, (dout * xhat).sum(axis=axes), dout.sum(axis=axes)
+
+
+def _lnb_constant_stats(dout, x, gamma, eps=1e-5):
+    xhat, rstd = _ln_parts(x, eps)
+    _, dgamma, dbeta = _layer_norm_backward(dout, x, gamma, eps)
+    return rstd * dout * gamma, dgamma, dbeta
+
+
+def _lnb_no_mean_term(dout, x, gamma, eps=1e-5):
+    xhat, rstd = _ln_parts(x, eps)
+    g = dout * gamma
+    _, dgamma, dbeta = _layer_norm_backward(dout, x, gamma, eps)
+    return rstd * (g - xhat * (g * xhat).mean(axis=-1, keepdims=True)), dgamma, dbeta
+
+
+def _lnb_no_variance_term(dout, x, gamma, eps=1e-5):
+    xhat, rstd = _ln_parts(x, eps)
+    g = dout * gamma
+    _, dgamma, dbeta = _layer_norm_backward(dout, x, gamma, eps)
+    return rstd * (g - g.mean(axis=-1, keepdims=True)), dgamma, dbeta
+
+
+def _lnb_forgets_gamma(dout, x, gamma, eps=1e-5):
+    return (_layer_norm_backward(dout, x, np.ones_like(gamma), eps)[0],) + _layer_norm_backward(dout, x, gamma, eps)[1:]
+
+
+def _lnb_dgamma_without_xhat(dout, x, gamma, eps=1e-5):
+    dx, _, dbeta = _layer_norm_backward(dout, x, gamma, eps)
+    return dx, dbeta.copy(), dbeta
+
+
+def _lnb_not_summed(dout, x, gamma, eps=1e-5):
+    dx, _, _ = _layer_norm_backward(dout, x, gamma, eps)
+    xhat, _ = _ln_parts(x, eps)
+    return dx, (dout * xhat).reshape(-1, x.shape[-1])[0], dout.reshape(-1, x.shape[-1])[0]
+
+
+def _lnb_cases():
+    rng = np.random.default_rng(_RNG_SEED + 3)
+    x, dout = rng.standard_normal((2, 3, 5)) * 3 + 1, rng.standard_normal((2, 3, 5))
+    gamma = rng.standard_normal(5)
+    return [Case("x (2, 3, 5) with gamma", (dout, x, gamma)),
+            Case("one vector of 4 features, eps=0.1", (dout[0, :1, :4], x[0, :1, :4], gamma[:4]), {"eps": 0.1}),
+            Case("x (4, 5), no middle axis", (dout[:, :2].reshape(4, 5), x[:, :2].reshape(4, 5), gamma))]
+
+
+def check_layer_norm_backward(layer_norm_backward):
+    """Check ``layer_norm_backward(dout, x, gamma, eps=1e-5) -> (dx, dgamma, dbeta)``."""
+    mistakes = [
+        Mistake(_lnb_constant_stats, "dx treats the mean and the variance as constants: both are computed "
+                "from x, so changing one entry of x moves every output of its vector.",
+                "There are three paths from x_i to the output: directly, through the mean, and through the "
+                "variance. Derive the two indirect ones."),
+        Mistake(_lnb_no_mean_term, "dx misses the path through the mean: each x_i moves the mean, which every "
+                "output of the vector subtracts.", "Differentiate the mean by x_i: 1/D for every i."),
+        Mistake(_lnb_no_variance_term, "dx misses the path through the variance: each x_i moves the variance, "
+                "which scales every output of the vector.",
+                "Differentiate the variance by x_i, then 1/sqrt(var + eps) by the variance."),
+        Mistake(_lnb_forgets_gamma, "dx forgets gamma: the gradient reaching the normalised vector is dout "
+                "times gamma.", "Go back through the scale and shift first, then through the normalisation."),
+        Mistake(_lnb_dgamma_without_xhat, "dgamma leaves out the normalised input that gamma multiplies.",
+                "out = gamma * xhat + beta: which factor does dgamma need?"),
+        Mistake(_lnb_not_summed, "dgamma and dbeta come from one vector only: gamma and beta are shared by "
+                "every vector of the batch, so their gradients add up over all of them.",
+                "Sum over every axis but the last."),
+    ]
+    with np.errstate(all="ignore"):
+        return check_function("layer_norm_backward", layer_norm_backward, _layer_norm_backward, _lnb_cases(),
+                              mistakes=mistakes, outputs=("dx", "dgamma", "dbeta"),
+                              hint="the chain rule through layer norm: the scale and shift, then the "
+                                   "normalisation, whose mean and variance both depend on every entry of the "
+                                   "vector.",
+                              more="Shapes: dx like x, dgamma and dbeta like gamma (D,). Check your dx with a "
+                                   "numerical gradient on one vector of 3 features.")
+
+
+# ---- scaling_sweep (an experiment): why attention divides by sqrt(Dk)
+DIMS = (4, 16, 64, 256)
+
+
+def _scaling_sweep(dims, n_positions=8, seed=0):
+    rng = np.random.default_rng(seed)
+    scaled, unscaled = [], []
+    for d in dims:
+        q, k = rng.standard_normal((200, n_positions, d)), rng.standard_normal((200, n_positions, d))
+        scaled.append(float(_attention_weights(q, k).max(axis=-1).mean()))
+        unscaled.append(float(_softmax(q @ k.transpose(0, 2, 1)).max(axis=-1).mean()))
+    return scaled, unscaled
+
+
+def _scaling_tests(result, dims):
+    def parts():
+        scaled, unscaled = (np.asarray(p, dtype=float) for p in result)
+        return scaled, unscaled
+
+    def shaped():
+        s, u = parts()
+        return s.shape == u.shape == (len(dims),) and np.all((s > 0) & (s <= 1) & (u > 0) & (u <= 1))
+
+    return [
+        ("two lists (scaled, unscaled) of one mean largest weight per width, each between 0 and 1", shaped,
+         "return (scaled, unscaled), each with one number per width in dims: the mean over queries of the "
+         "largest attention weight."),
+        ("with scaling, the largest weight stays about the same at every width (within 0.15)",
+         lambda: np.ptp(parts()[0]) < 0.15,
+         "with scaling, the scores have the same spread at every width: check that you divide by the square "
+         "root of the width you are using."),
+        ("without scaling, the largest weight grows with the width", lambda: np.all(np.diff(parts()[1]) > 0),
+         "without scaling, a dot product of d random features has a spread that grows like the square root of d."),
+        ("without scaling, at width 256 the softmax is nearly one-hot (largest weight above 0.9)",
+         lambda: parts()[1][-1] > 0.9, "use random queries and keys with standard normal entries."),
+        ("at width 4 the two are close (the scale is only 2)", lambda: parts()[1][0] - parts()[0][0] < 0.35,
+         "at small widths the scale changes little; recheck the first width."),
+    ]
+
+
+def check_scaling_sweep(scaling_sweep):
+    """Run ``scaling_sweep(dims) -> (scaled, unscaled)`` and check that its numbers are plausible."""
+    return run_experiment("scaling_sweep", scaling_sweep, _scaling_sweep, (DIMS,),
+                          lambda result: _scaling_tests(result, DIMS))
