@@ -23,7 +23,8 @@ from sslcourse.checks import _core
 LESSONS = {name: module for module, names in checks._LAZY.items() for name in names}
 LESSONS.update({n: m for m in ("lesson01", "lesson02", "lesson03")
                 for n in getattr(checks, m).__all__})
-CHECKERS = sorted(LESSONS)
+EXPERIMENTS = {"check_step_size_sweep", "check_scaling_sweep"}
+CHECKERS = sorted(set(LESSONS) - EXPERIMENTS)
 
 
 def stub(*args, **kwargs):
@@ -256,3 +257,106 @@ def test_importing_the_checkers_loads_no_torch():
     code = "import sys, sslcourse.checks as c; c.check_one_hot; c.check_layer_norm; print('torch' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+# ---- experiments: the learner's sweep is run and its numbers judged plausible or not
+from sslcourse.checks import lesson02 as l2  # noqa: E402
+from sslcourse.checks import lesson03 as l3  # noqa: E402
+from sslcourse.nn_numpy.gradcheck import numerical_gradient, relative_error  # noqa: E402
+
+
+def sweep_one_sided(steps, x, W, G):
+    f = lambda W_: np.sum(np.tanh(x @ W_) * G)  # noqa: E731
+    analytic = x.T @ ((1 - np.tanh(x @ W) ** 2) * G)
+    errors = []
+    for h in steps:
+        g = np.zeros_like(W)
+        for i in np.ndindex(W.shape):
+            Wp = W.copy()
+            Wp[i] += h
+            g[i] = (f(Wp) - f(W)) / h
+        errors.append(relative_error(analytic, g))
+    return errors
+
+
+def sweep_wrong_derivative(steps, x, W, G):
+    f = lambda W_: np.sum(np.tanh(x @ W_) * G)  # noqa: E731
+    analytic = x.T @ G  # forgets tanh'
+    return [relative_error(analytic, numerical_gradient(f, W, eps=h)) for h in steps]
+
+
+def sweep_reversed(steps, x, W, G):
+    return l2._step_size_sweep(steps, x, W, G)[::-1]
+
+
+def sweep_too_few(steps, x, W, G):
+    return l2._step_size_sweep(steps[:5], x, W, G)
+
+
+def sweep_nan(steps, x, W, G):
+    return [float("nan")] * len(steps)
+
+
+def scaling_both_scaled(dims):
+    scaled, _ = l3._scaling_sweep(dims)
+    return scaled, scaled
+
+
+def scaling_never_scaled(dims):
+    _, unscaled = l3._scaling_sweep(dims)
+    return unscaled, unscaled
+
+
+def scaling_swapped(dims):
+    scaled, unscaled = l3._scaling_sweep(dims)
+    return unscaled, scaled
+
+
+def scaling_scaled_by_width(dims):
+    rng = np.random.default_rng(0)
+    out = []
+    for d in dims:
+        q, k = rng.standard_normal((200, 8, d)), rng.standard_normal((200, 8, d))
+        out.append(float(l3._softmax(q @ k.transpose(0, 2, 1) / d).max(axis=-1).mean()))
+    return out, l3._scaling_sweep(dims)[1]
+
+
+def scaling_one_list(dims):
+    return l3._scaling_sweep(dims)[0]
+
+
+EXPERIMENT_MISTAKES = {
+    "check_step_size_sweep": (l2._step_size_sweep, [
+        (sweep_one_sided, "falls about 100-fold"), (sweep_wrong_derivative, "below 1e-8"),
+        (sweep_reversed, "between 1e-3 and 1e-8"), (sweep_too_few, "one finite relative error per step"),
+        (sweep_nan, "one finite relative error per step")]),
+    "check_scaling_sweep": (l3._scaling_sweep, [
+        (scaling_both_scaled, "grows with the width"), (scaling_never_scaled, "stays about the same"),
+        (scaling_swapped, "stays about the same"), (scaling_scaled_by_width, "stays about the same"),
+        (scaling_one_list, "two lists")]),
+}
+
+
+@pytest.mark.parametrize("checker_name", sorted(EXPERIMENTS))
+def test_an_experiment_with_plausible_numbers_passes_and_planted_ones_do_not(checker_name, monkeypatch):
+    checker = getattr(checks, checker_name)
+    reference, planted = EXPERIMENT_MISTAKES[checker_name]
+    assert len(planted) >= 5
+    result, out = _run(checker, lambda *a: reference(*a))
+    assert out.startswith("[OK] ") and "plausible" in out
+    for wrong, words in planted:
+        _, out = _run(checker, wrong)
+        assert out.startswith("[NOT YET] ") and words in out and "Traceback" not in out, (wrong.__name__, out)
+        assert "use the reference" in out
+    _, out = _run(checker, stub)
+    assert out.startswith("[TODO] ")
+    _, out = _run(checker, lambda *a: 1 / 0)
+    assert "raised ZeroDivisionError" in out
+    monkeypatch.setenv("SSLCOURSE_CHECK_TIME_LIMIT", "0.3")
+
+    def forever(*args):
+        while True:
+            pass
+
+    _, out = _run(checker, forever)
+    assert "did not finish within 0.3 s" in out
