@@ -23,7 +23,7 @@ from sslcourse.checks import _core
 LESSONS = {name: module for module, names in checks._LAZY.items() for name in names}
 LESSONS.update({n: m for m in ("lesson01", "lesson02", "lesson03")
                 for n in getattr(checks, m).__all__})
-EXPERIMENTS = {"check_step_size_sweep", "check_scaling_sweep"}
+EXPERIMENTS = {"check_step_size_sweep", "check_scaling_sweep", "check_own_text_model"}
 CHECKERS = sorted(set(LESSONS) - EXPERIMENTS)
 
 
@@ -337,7 +337,7 @@ EXPERIMENT_MISTAKES = {
 }
 
 
-@pytest.mark.parametrize("checker_name", sorted(EXPERIMENTS))
+@pytest.mark.parametrize("checker_name", sorted(EXPERIMENTS - {"check_own_text_model"}))
 def test_an_experiment_with_plausible_numbers_passes_and_planted_ones_do_not(checker_name, monkeypatch):
     checker = getattr(checks, checker_name)
     reference, planted = EXPERIMENT_MISTAKES[checker_name]
@@ -360,3 +360,35 @@ def test_an_experiment_with_plausible_numbers_passes_and_planted_ones_do_not(che
 
     _, out = _run(checker, forever)
     assert "did not finish within 0.3 s" in out
+
+
+class _Corpus:
+    """Just what the capstone's checker reads of a corpus: its vocabulary's length."""
+    vocabulary = list(range(20))
+
+
+def _report(**change):
+    report = {"baseline": 0.25, "model": 0.5, "n_hidden": 1200, "embeddings": np.zeros((20, 8))}
+    report.update(change)
+    return lambda corpus, seed=0: {k: v for k, v in report.items() if v is not None}
+
+
+def test_the_capstone_report_is_judged_plausible_or_not():
+    check = checks.check_own_text_model
+    _, out = _run(lambda f: check(f, _Corpus()), _report())
+    assert out.startswith("[OK] own_text_model")
+    planted = [(_report(model=0.27), "beats the most-frequent-word baseline"),
+               (_report(n_hidden=50), "at least 200 hidden words"),
+               (_report(model=None), "a dict with the accuracies"),
+               (_report(model=51.0), "a dict with the accuracies"),
+               (_report(embeddings=np.zeros((19, 8))), "one row per word"),
+               (lambda corpus, seed=0: [0.25, 0.5], "a dict with the accuracies")]
+    from sslcourse.checks import capstone
+    original = capstone._train_and_evaluate
+    capstone._train_and_evaluate = _report()  # the fallback, without training a model here
+    try:
+        for wrong, words in planted:
+            _, out = _run(lambda f: check(f, _Corpus()), wrong)
+            assert out.startswith("[NOT YET] own_text_model") and words in out and "Traceback" not in out, out
+    finally:
+        capstone._train_and_evaluate = original

@@ -33,7 +33,7 @@ from pathlib import Path
 import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOK = re.compile(r"^\d\d_exercises\.ipynb$")
+NOTEBOOK = re.compile(r"^(\d\d_exercises|capstone)\.ipynb$")
 CHECK_LINE = re.compile(r"sc\.checks\.check_(\w+)\(")
 ALIASES = {"masked_cross_entropy_torch": "masked_cross_entropy"}
 OUTPUTS = ("grades.csv", "summary.md", "feedback")

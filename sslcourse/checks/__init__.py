@@ -19,6 +19,7 @@ _LAZY = {
     "lesson07": ["check_assign", "check_update", "check_plus_plus_probabilities"],
     "lesson08": ["check_counterfactual_augment", "check_pronoun_rate", "check_swap_pronouns"],
     "lesson09": ["check_causal_mask", "check_next_token_batch", "check_softmax_with_temperature"],
+    "capstone": ["check_nearest_words", "check_own_text_model"],
 }
 _WHERE = {name: module for module, names in _LAZY.items() for name in names}
 
