@@ -115,6 +115,10 @@ def _core_skips_softmax(dctx, probs, v):
     return dctx @ v.transpose(0, 2, 1), probs.transpose(0, 2, 1) @ dctx
 
 
+def _core_dv_from_values(dctx, probs, v):
+    return _core_backward(dctx, probs, v)[0], probs.transpose(0, 2, 1) @ v
+
+
 def _core_cases():
     rng = np.random.default_rng(_RNG_SEED + 1)
     probs = _softmax(rng.standard_normal((2, 3, 3)))
@@ -136,6 +140,9 @@ def check_attention_core_backward(attention_core_backward):
         Mistake(_core_dv_untransposed, "dv needs the transposed weights: value j is used by every query i, "
                 "with weight probs[i, j], and collects from all of them.",
                 "Write ctx[i] as a sum over j and differentiate by v[j]: which index is summed away?"),
+        Mistake(_core_dv_from_values, "dv is built from the values themselves: it must carry the gradient "
+                "that comes back from the output (dctx).", "The gradient of a product by one factor is made of "
+                "the other factor and the upstream gradient."),
         Mistake(_core_skips_softmax, "that is the gradient with respect to the weights (dprobs): go on "
                 "through the softmax to get dscores.",
                 "The scores reach the loss through the softmax; apply its backward too."),

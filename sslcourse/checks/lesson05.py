@@ -150,6 +150,10 @@ def _fill_in_average(images, pred, mask):
     return np.where(mask, (pred + images) / 2, images)
 
 
+def _fill_in_images_only(images, pred, mask):
+    return images.copy()
+
+
 def check_fill_in(fill_in):
     """Check ``fill_in(images, pred, mask) -> ndarray (N, H, W)``."""
     images, pred, mask = _images_and_masks()
@@ -162,6 +166,8 @@ def check_fill_in(fill_in):
                 "never the model's to predict.", "Keep the image wherever the mask is False."),
         Mistake(_fill_in_zeros, "the holes are left blank: fill them with the prediction.",
                 "pred holds a value for every pixel; use it where the mask is True."),
+        Mistake(_fill_in_images_only, "the holes were never filled: this is the original image, pixels the "
+                "model never saw included.", "The hidden pixels must come from pred."),
         Mistake(_fill_in_average, "the holes hold an average of the image and the prediction: the true "
                 "pixel is unknown there, so only the prediction may be used.",
                 "Where hidden: the prediction alone."),

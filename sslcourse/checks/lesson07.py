@@ -110,6 +110,14 @@ def _update_mean_of_all(x, labels, centroids):
     return np.tile(x.mean(axis=0), (len(centroids), 1))
 
 
+def _update_first_point(x, labels, centroids):
+    new = centroids.copy()
+    for k in range(len(centroids)):
+        if np.any(labels == k):
+            new[k] = x[labels == k][0]
+    return new
+
+
 def check_update(update):
     """Check ``update(x, labels, centroids) -> ndarray (K, D)``."""
     x, c = _points()
@@ -124,6 +132,8 @@ def check_update(update):
                 "Divide by the number of points in the cluster."),
         Mistake(_update_median, "that is the median of each cluster: k-means moves each centre to the mean, "
                 "the point that minimises the squared distances.", "Average, do not take the middle value."),
+        Mistake(_update_first_point, "each centre jumped to one point of its cluster: it moves to the mean of "
+                "all of them.", "Use every point whose label is k."),
         Mistake(_update_mean_of_all, "every centre moved to the mean of all the points: each centre takes "
                 "the mean of its own cluster only.", "Select the points whose label is k."),
     ]

@@ -109,6 +109,10 @@ def _her_share(sentences, jobs):
     return 1 - bias.pronoun_rate(sentences, jobs)
 
 
+def _rate_count(sentences, jobs):
+    return sum(w == "his" for s in sentences if set(jobs) & set(s) for w in s)
+
+
 def check_pronoun_rate(pronoun_rate):
     """Check ``pronoun_rate(sentences, jobs) -> float`` against ``sc.bias.pronoun_rate``."""
     few = [_OWN[0], _OWN[3], ["a", "nurse", "loses", "her", "needle"], ["the", "nurse", "finds", "her", "bucket"]]
@@ -122,6 +126,8 @@ def check_pronoun_rate(pronoun_rate):
                 "count.", "Test each sentence for one of the job words first."),
         Mistake(_her_share, "that is the share of 'her'; the question asks for the share of 'his'.",
                 "Count the other pronoun."),
+        Mistake(_rate_count, "that is a count of 'his', not a share: a share lies between 0 and 1.",
+                "Divide by the number of pronouns counted."),
         Mistake(_rate_all_words, "the share is over every word of the job sentences: it is over their "
                 "pronouns only.", "Keep only the words 'his' and 'her' before dividing."),
     ]
