@@ -23,7 +23,7 @@ from sslcourse.checks import _core
 LESSONS = {name: module for module, names in checks._LAZY.items() for name in names}
 LESSONS.update({n: m for m in ("lesson01", "lesson02", "lesson03")
                 for n in getattr(checks, m).__all__})
-EXPERIMENTS = {"check_step_size_sweep", "check_scaling_sweep", "check_own_text_model"}
+EXPERIMENTS = {"check_step_size_sweep", "check_scaling_sweep", "check_own_text_model", "check_temperature_sweep"}
 CHECKERS = sorted(set(LESSONS) - EXPERIMENTS)
 
 
@@ -337,7 +337,7 @@ EXPERIMENT_MISTAKES = {
 }
 
 
-@pytest.mark.parametrize("checker_name", sorted(EXPERIMENTS - {"check_own_text_model"}))
+@pytest.mark.parametrize("checker_name", sorted(EXPERIMENTS - {"check_own_text_model", "check_temperature_sweep"}))
 def test_an_experiment_with_plausible_numbers_passes_and_planted_ones_do_not(checker_name, monkeypatch):
     checker = getattr(checks, checker_name)
     reference, planted = EXPERIMENT_MISTAKES[checker_name]
@@ -392,3 +392,29 @@ def test_the_capstone_report_is_judged_plausible_or_not():
             assert out.startswith("[NOT YET] own_text_model") and words in out and "Traceback" not in out, out
     finally:
         capstone._train_and_evaluate = original
+
+
+def test_the_temperature_sweep_is_judged_plausible_or_not():
+    from sslcourse import gpt
+    from sslcourse.checks import lesson09 as l9
+    p = np.array([0.5, 0.2, 0.1, 0.1, 0.05, 0.05, 0.0])
+    logits = np.log(np.maximum(p, 1e-12))
+    check = checks.check_temperature_sweep
+    _, out = _run(lambda f: check(f, logits), lambda z, ts: l9._temperature_sweep(z, ts))
+    assert out.startswith("[OK] temperature_sweep")
+
+    def entropy(q):
+        return float(-(q * np.log(np.maximum(q, 1e-300))).sum())
+
+    planted = [
+        (lambda z, ts: [entropy(gpt.softmax_with_temperature(z * T, 1.0)) for T in ts], "grows with the temperature"),
+        (lambda z, ts: [entropy(gpt.softmax_with_temperature(z, T)) / np.log(2) for T in ts], "between 0 and log V"),
+        (lambda z, ts: [float(-(np.log(np.maximum(gpt.softmax_with_temperature(z, T), 1e-300))).sum()) for T in ts],
+         "between 0 and log V"),
+        (lambda z, ts: [entropy(gpt.softmax_with_temperature(z, T + 1)) for T in ts], "almost greedy"),
+        (lambda z, ts: [entropy(gpt.softmax_with_temperature(z, np.sqrt(T))) for T in ts], "almost greedy"),
+        (lambda z, ts: [entropy(gpt.softmax_with_temperature(z, T)) for T in ts[:-1]], "one finite entropy"),
+    ]
+    for wrong, words in planted:
+        _, out = _run(lambda f: check(f, logits), wrong)
+        assert out.startswith("[NOT YET] temperature_sweep") and words in out, out

@@ -18,7 +18,8 @@ _LAZY = {
     "lesson06": ["check_first_k_per_class", "check_one_hot", "check_mean_and_spread"],
     "lesson07": ["check_assign", "check_update", "check_plus_plus_probabilities"],
     "lesson08": ["check_counterfactual_augment", "check_pronoun_rate", "check_swap_pronouns"],
-    "lesson09": ["check_causal_mask", "check_next_token_batch", "check_softmax_with_temperature"],
+    "lesson09": ["check_causal_mask", "check_next_token_batch", "check_softmax_with_temperature",
+                 "check_temperature_sweep"],
     "capstone": ["check_nearest_words", "check_own_text_model"],
 }
 _WHERE = {name: module for module, names in _LAZY.items() for name in names}

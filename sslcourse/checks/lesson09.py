@@ -4,9 +4,10 @@ from __future__ import annotations
 import numpy as np
 
 from .. import gpt
-from ._core import Case, Mistake, check_function
+from ._core import Case, Mistake, check_function, run_experiment
 
-__all__ = ["check_causal_mask", "check_next_token_batch", "check_softmax_with_temperature"]
+__all__ = ["check_causal_mask", "check_next_token_batch", "check_softmax_with_temperature",
+           "check_temperature_sweep"]
 
 
 def check_causal_mask(causal_mask):
@@ -120,3 +121,45 @@ def check_softmax_with_temperature(softmax_with_temperature):
                                "a distribution; it must not overflow for large logits.",
                           more="Shifting a row's logits by the same number changes no probability, and keeps "
                                "exp from overflowing.")
+
+
+# ---- temperature_sweep (an experiment): how random is sampling at each temperature?
+TEMPERATURES = (0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 10.0)
+
+
+def _temperature_sweep(logits, temperatures):
+    out = []
+    for T in temperatures:
+        q = gpt.softmax_with_temperature(logits, T)
+        out.append(float(-(q * np.log(np.maximum(q, 1e-300))).sum()))  # entropy in nats
+    return out
+
+
+def _temperature_tests(entropies, logits, temperatures):
+    log_v = float(np.log(len(logits)))
+
+    def values():
+        e = np.asarray(entropies, dtype=float)
+        return e if e.shape == (len(temperatures),) and np.all(np.isfinite(e)) else None
+
+    return [
+        ("one finite entropy per temperature, each between 0 and log V", lambda: values() is not None
+         and np.all((values() >= -1e-9) & (values() <= log_v + 1e-9)),
+         "return a list of floats, one per temperature: the entropy of the distribution, in nats."),
+        ("the entropy grows with the temperature", lambda: np.all(np.diff(values()) > 0),
+         "a higher temperature flattens the distribution, so it is more uncertain."),
+        ("at T = 0.1 sampling is almost greedy (entropy below 0.1 nats)", lambda: values()[0] < 0.1,
+         "the entropy is minus the sum of p log p; at a low temperature one word takes nearly all the mass."),
+        ("at T = 1 the entropy is the language's own (the logits are log p)",
+         lambda: abs(values()[3] - _temperature_sweep(logits, (1.0,))[0]) < 1e-6,
+         "at T = 1 the softmax of log p gives p back: use your softmax_with_temperature on the logits given."),
+        ("at T = 10 the entropy is close to log V", lambda: values()[-1] > log_v - 1.0,
+         "at a high temperature every word becomes almost equally likely."),
+    ]
+
+
+def check_temperature_sweep(temperature_sweep, logits):
+    """Run ``temperature_sweep(logits, TEMPERATURES) -> entropies`` and check that they are plausible."""
+    logits = np.asarray(logits, dtype=float)
+    return run_experiment("temperature_sweep", temperature_sweep, _temperature_sweep, (logits, TEMPERATURES),
+                          lambda e: _temperature_tests(e, logits, TEMPERATURES))
