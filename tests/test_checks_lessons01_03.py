@@ -204,7 +204,7 @@ def test_raising_or_a_wrong_shape_gives_a_hint_not_a_traceback(name, capsys):
     checker, reference, _ = EXERCISES[name]
     assert checker(lambda *a, **k: {}["missing"]) is reference
     out = capsys.readouterr().out
-    assert out.startswith(f"[NOT YET] {name} raised KeyError (") and "Hint: read the error above together with the docstring" in out
+    assert out.startswith(f"[NOT YET] {name} raised KeyError (") and "Hint: read the error message (in brackets) together with the docstring" in out
     assert checker(lambda *a, **k: np.zeros(7)) is reference
     out = capsys.readouterr().out
     assert out.startswith(f"[NOT YET] {name} on ") and "Hint:" in out and "Traceback" not in out

@@ -80,7 +80,7 @@ _VERDICTS: list = []
 _LOG_PATH = os.environ.pop("SSLCOURSE_GRADE_LOG", None)  # the grader's log; taken out of the environment
 DEFAULT_TIME_LIMIT = 10.0  # seconds per call; $SSLCOURSE_CHECK_TIME_LIMIT overrides
 
-_RAISED = ("read the error above together with the docstring: the arguments' shapes and types, and "
+_RAISED = ("read the error message (in brackets) together with the docstring: the arguments' shapes and types, and "
            "what must come back.")
 _IN_PLACE = ("the function changed its argument {arg!r} in place (the cells after it would see the "
              "changed values): leave the inputs as they are and build the result in a new object, a copy.")
