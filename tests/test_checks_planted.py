@@ -23,7 +23,8 @@ from sslcourse.checks import _core
 LESSONS = {name: module for module, names in checks._LAZY.items() for name in names}
 LESSONS.update({n: m for m in ("lesson01", "lesson02", "lesson03")
                 for n in getattr(checks, m).__all__})
-EXPERIMENTS = {"check_step_size_sweep", "check_scaling_sweep", "check_own_text_model", "check_temperature_sweep"}
+EXPERIMENTS = {"check_step_size_sweep", "check_scaling_sweep", "check_own_text_model", "check_temperature_sweep",
+               "check_label_sweep", "check_bias_sweep"}
 CHECKERS = sorted(set(LESSONS) - EXPERIMENTS)
 
 
@@ -325,7 +326,31 @@ def scaling_one_list(dims):
     return l3._scaling_sweep(dims)[0]
 
 
+from sslcourse.checks import lesson06 as l6  # noqa: E402
+from sslcourse.checks import lesson08 as l8  # noqa: E402
+
+_LABELS = {}
+
+
+def _labels(ks):
+    if ks not in _LABELS:
+        _LABELS[ks] = l6._label_sweep(ks)
+    return _LABELS[ks]
+
+
 EXPERIMENT_MISTAKES = {
+    "check_label_sweep": (lambda ks: _labels(tuple(ks)), [
+        (lambda ks: tuple(p[::-1] for p in _labels(tuple(ks))), "between 0.5 and 0.8"),
+        (lambda ks: _labels(tuple(ks))[0], "two lists"),
+        (lambda ks: ([min(m + 0.3, 1.0) for m in _labels(tuple(ks))[0]], _labels(tuple(ks))[1]), "between 0.5 and 0.8"),
+        (lambda ks: (_labels(tuple(ks))[0], [0.0] * len(ks)), "the spread shrinks"),
+        (lambda ks: ([_labels(tuple(ks))[0][0]] * len(ks), _labels(tuple(ks))[1]), "rises with k")]),
+    "check_bias_sweep": (lambda b: l8._bias_sweep(b), [
+        (lambda b: l8._bias_sweep(b)[::-1], "near one half"),
+        (lambda b: [0.5] * len(b), "rises with the knob"),
+        (lambda b: [1 - r for r in l8._bias_sweep(b)], "rises with the knob"),
+        (lambda b: [2 * r for r in l8._bias_sweep(b)], "each between 0 and 1"),
+        (lambda b: l8._bias_sweep(b)[:3], "one share of 'his' per knob value")]),
     "check_step_size_sweep": (l2._step_size_sweep, [
         (sweep_one_sided, "falls about 100-fold"), (sweep_wrong_derivative, "below 1e-8"),
         (sweep_steps_too_large, "between 1e-3 and 1e-8"), (sweep_too_few, "one finite relative error per step"),

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._core import Case, Mistake, check_function
+from ._core import Case, Mistake, check_function, run_experiment
 
-__all__ = ["check_first_k_per_class", "check_one_hot", "check_mean_and_spread"]
+__all__ = ["check_first_k_per_class", "check_one_hot", "check_mean_and_spread", "check_label_sweep"]
 
 _RNG_SEED = 606
 
@@ -180,3 +180,52 @@ def check_mean_and_spread(mean_and_spread):
                           hint="two summaries of the draws: their average, and how far a typical draw lies "
                                "from it (the standard deviation, divided by n); two Python floats.",
                           more="The spread is the square root of the average squared distance to the mean.")
+
+
+# ---- label_sweep (an experiment): raw pixels with more and more labels
+KS = (1, 2, 5, 10)
+
+
+def _label_sweep(ks, draws=5, seed=0):
+    from .. import data, evaluation
+
+    images, labels = data.load_digits()
+    pixels = images.reshape(len(images), -1)
+    rng = np.random.default_rng(seed)
+    train, test = evaluation.split_indices(labels, test_fraction=0.5, rng=rng)
+    means, spreads = [], []
+    for k in ks:
+        scores = []
+        for _ in range(draws):
+            chosen = _first_k_per_class(labels, train[rng.permutation(len(train))], k)
+            scores.append(evaluation.linear_probe(pixels[chosen], labels[chosen], pixels[test], labels[test]))
+        mean, spread = _mean_and_spread(scores)
+        means.append(mean)
+        spreads.append(spread)
+    return means, spreads
+
+
+def _label_tests(result, ks):
+    def parts():
+        means, spreads = (np.asarray(p, dtype=float) for p in result)
+        return means, spreads
+
+    return [
+        ("two lists (means, spreads), one number per k, means between 0 and 1",
+         lambda: parts()[0].shape == parts()[1].shape == (len(ks),) and np.all((parts()[0] >= 0) & (parts()[0] <= 1)),
+         "return (means, spreads): for each k, the mean and the spread of the probe's accuracy over the draws."),
+        ("with 1 label per digit, raw pixels score between 0.5 and 0.8", lambda: 0.5 <= parts()[0][0] <= 0.8,
+         "score on the held-out test images, with a probe trained on the k chosen images of each digit."),
+        ("the mean rises with k", lambda: np.all(np.diff(parts()[0]) > 0),
+         "more labels per digit should help: check that each k uses its own subsets."),
+        ("with 10 labels per digit, the mean is above 0.85", lambda: parts()[0][-1] > 0.85,
+         "with 100 labelled images a linear probe on pixels does well: check the subsets and the test split."),
+        ("the spread shrinks from 1 label to 10 and stays below 0.1",
+         lambda: parts()[1][-1] < parts()[1][0] and np.all(parts()[1] < 0.1),
+         "the spread is over draws of the labelled subset: draw a new random order for each draw."),
+    ]
+
+
+def check_label_sweep(label_sweep):
+    """Run ``label_sweep(ks) -> (means, spreads)`` and check that the numbers are plausible."""
+    return run_experiment("label_sweep", label_sweep, _label_sweep, (KS,), lambda r: _label_tests(r, KS))

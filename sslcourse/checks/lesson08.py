@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from .. import bias
-from ._core import Case, Mistake, check_function
+from ._core import Case, Mistake, check_function, run_experiment
 
-__all__ = ["check_counterfactual_augment", "check_pronoun_rate", "check_swap_pronouns"]
+__all__ = ["check_bias_sweep", "check_counterfactual_augment", "check_pronoun_rate", "check_swap_pronouns"]
 
 _OWN = [["the", "doctor", "finds", "his", "pen"], ["a", "teacher", "loses", "her", "book"],
         ["the", "doctor", "cleans", "her", "book"], ["the", "doctor", "eats", "the", "fish"],
@@ -136,3 +136,44 @@ def check_pronoun_rate(pronoun_rate):
                                "jobs, the share that is 'his', a float between 0 and 1.",
                           more="Two counts: the 'his' and all the pronouns, both within the sentences that "
                                "hold a job word.")
+
+
+# ---- bias_sweep (an experiment): the knob of the data against the rate measured in it
+BIASES = (0.0, 0.25, 0.5, 0.75, 1.0)
+
+
+def _bias_sweep(biases, n_sentences=2000, seed=0):
+    from ..data import ToyLanguage
+
+    rng = __import__("numpy").random.default_rng(seed)
+    rates = []
+    for b in biases:
+        language = ToyLanguage("small", pronoun_bias=b)
+        his_jobs, _ = bias.split_jobs(language)
+        rates.append(bias.pronoun_rate(language.sample(n_sentences, rng=rng), his_jobs))
+    return rates
+
+
+def _bias_tests(rates, biases):
+    import numpy as np
+
+    def values():
+        return np.asarray(rates, dtype=float)
+
+    return [
+        ("one share of 'his' per knob value, each between 0 and 1",
+         lambda: values().shape == (len(biases),) and np.all((values() >= 0) & (values() <= 1)),
+         "return a list of floats: for each value of the knob, the share of 'his' after the jobs it pairs with 'his'."),
+        ("with the knob at 0 the share is near one half (0.35 to 0.65)", lambda: 0.35 <= values()[0] <= 0.65,
+         "at 0 the language pairs no job with a pronoun: measure on the jobs split_jobs pairs with 'his'."),
+        ("the share rises with the knob (by more than 0.3 from 0 to 1, never falling by more than 0.1)",
+         lambda: np.all(np.diff(values()) > -0.1) and values()[-1] - values()[0] > 0.3,
+         "sample a new corpus for each value of the knob, of the same size."),
+        ("with the knob at 1 every pronoun after those jobs is 'his'", lambda: values()[-1] >= 0.95,
+         "at 1 the pairing is total: check which jobs you measure."),
+    ]
+
+
+def check_bias_sweep(bias_sweep):
+    """Run ``bias_sweep(biases) -> rates`` and check that the numbers are plausible."""
+    return run_experiment("bias_sweep", bias_sweep, _bias_sweep, (BIASES,), lambda r: _bias_tests(r, BIASES))
