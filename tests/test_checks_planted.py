@@ -24,7 +24,7 @@ LESSONS = {name: module for module, names in checks._LAZY.items() for name in na
 LESSONS.update({n: m for m in ("lesson01", "lesson02", "lesson03")
                 for n in getattr(checks, m).__all__})
 EXPERIMENTS = {"check_step_size_sweep", "check_scaling_sweep", "check_own_text_model", "check_temperature_sweep",
-               "check_label_sweep", "check_bias_sweep"}
+               "check_label_sweep", "check_bias_sweep", "check_k_sweep"}
 CHECKERS = sorted(set(LESSONS) - EXPERIMENTS)
 
 
@@ -338,7 +338,24 @@ def _labels(ks):
     return _LABELS[ks]
 
 
+from sslcourse.checks import lesson07 as l7  # noqa: E402
+
+_KS = {}
+
+
+def _kmeans(ks):
+    if ks not in _KS:
+        _KS[ks] = l7._k_sweep(ks)
+    return _KS[ks]
+
+
 EXPERIMENT_MISTAKES = {
+    "check_k_sweep": (lambda ks: _kmeans(tuple(ks)), [
+        (lambda ks: (_kmeans(tuple(ks))[0][::-1], _kmeans(tuple(ks))[1]), "the inertia falls"),
+        (lambda ks: ([v * 64 for v in _kmeans(tuple(ks))[0]], _kmeans(tuple(ks))[1]), "mean squared distance per image"),
+        (lambda ks: (_kmeans(tuple(ks))[0], [0.2] * len(ks)), "between 0.6 and 0.85"),
+        (lambda ks: (_kmeans(tuple(ks))[0], [0.75] * len(ks)), "well below"),
+        (lambda ks: _kmeans(tuple(ks))[0], "two lists")]),
     "check_label_sweep": (lambda ks: _labels(tuple(ks)), [
         (lambda ks: tuple(p[::-1] for p in _labels(tuple(ks))), "between 0.5 and 0.8"),
         (lambda ks: _labels(tuple(ks))[0], "two lists"),

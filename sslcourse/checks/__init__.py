@@ -16,7 +16,7 @@ _LAZY = {
     "lesson04": ["check_masked_cross_entropy_torch", "check_to_device", "check_training_step"],
     "lesson05": ["check_masked_mse", "check_model_input", "check_fill_in"],
     "lesson06": ["check_first_k_per_class", "check_one_hot", "check_mean_and_spread", "check_label_sweep"],
-    "lesson07": ["check_assign", "check_update", "check_plus_plus_probabilities"],
+    "lesson07": ["check_assign", "check_update", "check_plus_plus_probabilities", "check_k_sweep"],
     "lesson08": ["check_bias_sweep", "check_counterfactual_augment", "check_pronoun_rate", "check_swap_pronouns"],
     "lesson09": ["check_causal_mask", "check_next_token_batch", "check_softmax_with_temperature",
                  "check_temperature_sweep"],

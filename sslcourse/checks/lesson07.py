@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._core import Case, Mistake, check_function
+from ._core import Case, Mistake, check_function, run_experiment
 
-__all__ = ["check_assign", "check_update", "check_plus_plus_probabilities"]
+__all__ = ["check_assign", "check_update", "check_plus_plus_probabilities", "check_k_sweep"]
 
 _RNG_SEED = 707
 
@@ -195,3 +195,55 @@ def check_plus_plus_probabilities(plus_plus_probabilities):
                           hint="the k-means++ start: the next centre is drawn with probability proportional "
                                "to the squared distance of each point to its nearest chosen centre.",
                           more="A point already chosen has probability 0; the probabilities sum to 1.")
+
+
+# ---- k_sweep (an experiment): how many clusters?
+KS = (2, 5, 10, 20)
+
+
+def _k_sweep(ks, seed=0):
+    from .. import clustering, data
+
+    images, labels = data.load_digits()
+    x = images.reshape(len(images), -1)
+    rng = np.random.default_rng(seed)
+    inertias, nmis = [], []
+    for k in ks:
+        centroids = x[rng.choice(len(x), k, replace=False)]
+        found = _assign(x, centroids)
+        for _ in range(100):
+            centroids = _update(x, found, centroids)
+            new = _assign(x, centroids)
+            if np.array_equal(new, found):
+                break
+            found = new
+        inertias.append(float(((x - centroids[found]) ** 2).sum(axis=1).mean()))
+        nmis.append(float(clustering.cluster_scores(labels, found).nmi))
+    return inertias, nmis
+
+
+def _k_tests(result, ks):
+    def parts():
+        inertias, nmis = (np.asarray(p, dtype=float) for p in result)
+        return inertias, nmis
+
+    return [
+        ("two lists (inertias, NMIs), one number per k, NMIs between 0 and 1",
+         lambda: parts()[0].shape == parts()[1].shape == (len(ks),) and np.all((parts()[1] >= 0) & (parts()[1] <= 1)),
+         "return (inertias, nmis): the mean squared distance of each point to its centre, and the NMI against "
+         "the digit labels, for each k."),
+        ("the inertia falls as k grows", lambda: np.all(np.diff(parts()[0]) < 0),
+         "more centres can only bring points closer to theirs: check that each k runs to convergence."),
+        ("the inertia is a mean squared distance per image (between 1 and 10 here)",
+         lambda: np.all((parts()[0] > 1) & (parts()[0] < 10)),
+         "average over the images the squared distance to the assigned centre (pixels are between 0 and 1)."),
+        ("the NMI at k = 10 is between 0.6 and 0.85", lambda: 0.6 <= parts()[1][2] <= 0.85,
+         "score the clusters against the digit labels with sc.clustering.cluster_scores(labels, found).nmi."),
+        ("the NMI at k = 2 is well below that at k = 10", lambda: parts()[1][0] < parts()[1][2] - 0.2,
+         "two clusters cannot separate ten digits: recheck the first k."),
+    ]
+
+
+def check_k_sweep(k_sweep):
+    """Run ``k_sweep(ks) -> (inertias, nmis)`` and check that the numbers are plausible."""
+    return run_experiment("k_sweep", k_sweep, _k_sweep, (KS,), lambda r: _k_tests(r, KS))
