@@ -10,6 +10,9 @@
     python3 course.py benchmark   time every lesson notebook in a fresh kernel -> benchmarks/results.md
     python3 course.py site        build the course as a static web site -> build/site/index.html
     python3 course.py matrix      strict nbval under other CPU kernels -> benchmarks/kernel_matrix.md
+    python3 course.py grade DIR   grade a class: DIR/<learner>/NN_exercises.ipynb -> DIR/grades.csv,
+                                  DIR/feedback/, DIR/summary.md (runs the learners' code: use a container
+                                  or an unprivileged user)
 
 On Windows, type ``py`` instead of ``python3``.
 """
@@ -229,7 +232,7 @@ def main(argv):
         return test(args)
     scripts = {"execute": "execute_notebooks.py", "exercises": "make_exercises.py", "benchmark": "benchmark.py",
                "site": "build_site.py",
-               "matrix": "kernel_matrix.py"}
+               "matrix": "kernel_matrix.py", "grade": "grade.py"}
     if command in scripts:
         return tool(scripts[command], args)
     print(f"Unknown command {command!r}.\n{__doc__}")

@@ -115,7 +115,7 @@ EXERCISES = {
                    [(mse_all_pixels, "averaged over every pixel"), (mse_visible, "mask polarity is flipped")]),
     "model_input": (checks.check_model_input, l5._model_input,
                     [(input_keeps_hidden, "hidden pixels are still there"),
-                     (input_zeroes_visible, "mask polarity is flipped"),
+                     (input_zeroes_visible, "the visible pixels were blanked"),
                      (input_pixels_only, "the mask itself is missing")]),
     "fill_in": (checks.check_fill_in, l5._fill_in,
                 [(fill_in_swapped, "two sources are swapped"), (fill_in_all_predicted, "every pixel comes from")]),
@@ -173,4 +173,4 @@ def test_a_planted_mistake_gets_its_hint(name, wrong, hint, capsys):
 def test_an_unknown_wrong_answer_gets_the_general_hint(capsys):
     assert checks.check_assign(lambda x, c: np.zeros(len(x), dtype=int)) is l7._assign
     out = capsys.readouterr().out
-    assert out.startswith("[NOT YET] assign on ") and "argmin over K" in out
+    assert out.startswith("[NOT YET] assign on ") and "the centre nearest to it" in out

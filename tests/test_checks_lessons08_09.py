@@ -84,7 +84,7 @@ def test_check_counterfactual_augment(capsys):
     assert_ok_and_todo(capsys, checks.check_counterfactual_augment, augment_good, bias.counterfactual_augment,
                        "counterfactual_augment", 3)
     for wrong, hint in [(augment_only_copies, "keep the original sentences too"),
-                        (augment_replacing, "do not replace the originals"),
+                        (augment_replacing, "the originals were replaced by their copies"),
                         (augment_every_sentence, "add a copy only of the sentences that have a pronoun")]:
         assert_caught(capsys, checks.check_counterfactual_augment, wrong, bias.counterfactual_augment,
                       "counterfactual_augment", hint)
@@ -116,8 +116,8 @@ def rate_of_her(sentences, jobs):
 
 def test_check_pronoun_rate(capsys):
     assert_ok_and_todo(capsys, checks.check_pronoun_rate, rate_good, bias.pronoun_rate, "pronoun_rate", 3)
-    for wrong, hint in [(rate_per_job_sentence, "divide by the sentences that have a pronoun"),
-                        (rate_every_pronoun, "count only the sentences whose subject is one of jobs"),
+    for wrong, hint in [(rate_per_job_sentence, "the share is taken over the job sentences"),
+                        (rate_every_pronoun, "every pronoun of the corpus was counted"),
                         (rate_of_her, "that is the share of 'her'")]:
         assert_caught(capsys, checks.check_pronoun_rate, wrong, bias.pronoun_rate, "pronoun_rate", hint)
 
@@ -130,8 +130,8 @@ def mask_good(L):
 
 def test_check_causal_mask(capsys):
     assert_ok_and_todo(capsys, checks.check_causal_mask, mask_good, gpt.causal_mask, "causal_mask", 3)
-    for wrong, hint in [(lambda L: ~mask_good(L), "the course's polarity is True = hidden"),
-                        (lambda L: np.indices((L, L))[1] >= np.indices((L, L))[0], "keep the diagonal visible"),
+    for wrong, hint in [(lambda L: ~mask_good(L), "in this course True = hidden"),
+                        (lambda L: np.indices((L, L))[1] >= np.indices((L, L))[0], "each position may see itself"),
                         (lambda L: mask_good(L).T, "rows are queries and columns are keys")]:
         assert_caught(capsys, checks.check_causal_mask, wrong, gpt.causal_mask, "causal_mask", hint)
 
@@ -168,9 +168,9 @@ def batch_scores_padding(ids, pad_id=0):
 def test_check_next_token_batch(capsys):
     assert_ok_and_todo(capsys, checks.check_next_token_batch, batch_good, gpt.next_token_batch,
                        "next_token_batch", 3)
-    for wrong, hint in [(batch_unshifted, "shift the targets by one"),
-                        (batch_without_end, "score the end of each sentence too"),
-                        (batch_scores_padding, "do not score the padding after the end")]:
+    for wrong, hint in [(batch_unshifted, "the target at position t is the word that comes next"),
+                        (batch_without_end, "the end of each sentence is not scored"),
+                        (batch_scores_padding, "the padding after the end is scored too")]:
         assert_caught(capsys, checks.check_next_token_batch, wrong, gpt.next_token_batch, "next_token_batch", hint)
 
 
@@ -199,9 +199,9 @@ def soft_unnormalised(logits, temperature):
 def test_check_softmax_with_temperature(capsys):
     assert_ok_and_todo(capsys, checks.check_softmax_with_temperature, soft_good, gpt.softmax_with_temperature,
                        "softmax_with_temperature", 4)
-    for wrong, hint in [(soft_times_t, "divide the logits by the temperature"),
-                        (soft_wrong_axis, "normalise over the last axis"),
-                        (soft_unnormalised, "divide by the sum over the words")]:
+    for wrong, hint in [(soft_times_t, "the logits were multiplied by the temperature"),
+                        (soft_wrong_axis, "the normalisation runs over the wrong axis"),
+                        (soft_unnormalised, "the rows do not sum to 1")]:
         assert_caught(capsys, checks.check_softmax_with_temperature, wrong, gpt.softmax_with_temperature,
                       "softmax_with_temperature", hint)
 

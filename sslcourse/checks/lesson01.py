@@ -49,17 +49,42 @@ def _hide_cases():
             Case("a mask id other than 1", (ids, mask, 7))]
 
 
+def _hide_targets_sorted(ids, mask, mask_id):
+    inputs = ids.copy()
+    inputs[mask] = mask_id
+    return inputs, np.sort(ids[mask])
+
+
+def _hide_targets_column_order(ids, mask, mask_id):
+    return np.where(mask, mask_id, ids), ids.T[mask.T]
+
+
+def _hide_targets_full(ids, mask, mask_id):
+    return np.where(mask, mask_id, ids), np.where(mask, ids, 0)
+
+
 def check_hide_words(hide_words):
     """Check ``hide_words(ids, mask, mask_id) -> (inputs, targets)``."""
     mistakes = [
-        Mistake(_hide_flipped, "the mask polarity is flipped: True means hidden, so put mask_id "
-                "where mask is True and take the targets there."),
-        Mistake(_hide_targets_from_inputs, "the targets were read after hiding, so they are all "
-                "mask_id: take them from the original ids."),
+        Mistake(_hide_flipped, "the mask polarity is flipped: in this course True means hidden.",
+                "The hidden positions are the ones that get mask_id and the ones whose words become targets."),
+        Mistake(_hide_targets_from_inputs, "the targets were read after hiding, so they are all mask_id.",
+                "Read the targets from the original ids, which still hold the true words."),
+        Mistake(_hide_targets_sorted, "the targets are sorted: they must come in reading order, sentence by "
+                "sentence, left to right, so that target m belongs to the m-th hidden position.",
+                "Boolean indexing of an array by a mask of the same shape already gives that order."),
+        Mistake(_hide_targets_column_order, "the targets come column by column: read them row by row "
+                "(sentence after sentence).",
+                "Transposing changes the reading order; index the arrays as they are."),
+        Mistake(_hide_targets_full, "targets is a full (N, L) array: the docstring asks for the hidden "
+                "words only, a 1-D array of length M = the number of hidden positions.",
+                "Selecting with a boolean mask gives a 1-D array of the selected entries."),
     ]
     return check_function("hide_words", hide_words, _hide_words, _hide_cases(), mistakes=mistakes,
-                          hint="inputs is a copy of ids with mask_id where mask is True; targets are "
-                               "ids[mask].", outputs=("inputs", "targets"))
+                          hint="masked prediction: the input is the sentence with the hidden words replaced "
+                               "by the mask token, the target is what was there.",
+                          more="Build the inputs as a new array (leave ids unchanged) and select the hidden "
+                               "true words with the boolean mask.", outputs=("inputs", "targets"))
 
 
 # ---- most_frequent_accuracy: the simplest baseline
@@ -94,23 +119,43 @@ def _most_frequent_cases():
     return [Case("3 training sentences with padding", (train, targets)),
             Case("no target is the most frequent word", (train, np.array([4, 6, 7]))),
             Case("a tie between two words", (train_tie, np.array([3, 8, 8]))),
-            Case("n_special=5", (np.array([[3, 3, 3, 6, 6]]), np.array([6, 3])), {"n_special": 5})]
+            Case("n_special=5", (np.array([[3, 3, 3, 6, 6]]), np.array([6, 3])), {"n_special": 5}),
+            Case("the first sentence is not like the others",
+                 (np.array([[9, 7, 7, 0], [4, 9, 4, 0], [4, 7, 4, 4]]), np.array([4, 4, 4, 7, 7, 9])))]
+
+
+def _most_frequent_first_word(train_ids, targets, n_special=3):
+    return float(np.mean(targets == train_ids[0, 0]))
+
+
+def _most_frequent_per_sentence(train_ids, targets, n_special=3):
+    return float(np.mean(targets == np.bincount(train_ids[0], minlength=n_special + 1)[n_special:].argmax() + n_special))
 
 
 def check_most_frequent_accuracy(most_frequent_accuracy):
     """Check ``most_frequent_accuracy(train_ids, targets, n_special=3) -> float``."""
     mistakes = [
-        Mistake(_most_frequent_with_specials, "the padding id 0 was counted as a word: set the "
-                "counts of the n_special first ids to 0 before taking the most frequent."),
-        Mistake(_most_frequent_of_targets, "the guess came from the targets themselves: count the "
-                "words of train_ids only (the held-out answers are not known in advance)."),
-        Mistake(_most_frequent_count, "that is the number of right guesses: divide by the number "
-                "of targets to get an accuracy between 0 and 1."),
+        Mistake(_most_frequent_with_specials, "the padding id 0 was counted as a word.",
+                "The first n_special ids are special tokens (padding, mask, unknown): leave them out of the "
+                "count before choosing the most frequent word."),
+        Mistake(_most_frequent_of_targets, "the guess came from the targets themselves: a baseline may only "
+                "use the training sentences (the held-out answers are not known in advance).",
+                "Count the words of train_ids, never of targets."),
+        Mistake(_most_frequent_count, "that is the number of right guesses, not an accuracy.",
+                "An accuracy is a share between 0 and 1: divide by how many targets there are."),
+        Mistake(_most_frequent_first_word, "the guess is the first word of the data: the baseline guesses "
+                "the word seen most often in all of train_ids.",
+                "Count how often every id occurs, over every sentence."),
+        Mistake(_most_frequent_per_sentence, "the count covers only the first sentence: count the words of "
+                "every training sentence.",
+                "Flatten all the sentences into one long list of ids before counting."),
     ]
     return check_function("most_frequent_accuracy", most_frequent_accuracy, _most_frequent_accuracy,
                           _most_frequent_cases(), mistakes=mistakes,
-                          hint="count every id of train_ids (np.bincount), ignore the special ids, and "
-                               "return the share of targets equal to the most frequent word.")
+                          hint="the most-frequent-word baseline: always guess the one word that is most "
+                               "common in the training sentences, and score that guess on the targets.",
+                          more="Count each id of train_ids, ignore the special ids, pick the most common, "
+                               "and return the share of targets equal to it, as a float.")
 
 
 # ---- bert_corrupt: the 80/10/10 rule
@@ -150,16 +195,43 @@ def _corrupt_cases():
             Case("nothing hidden", (ids[:2, :3], nothing, u[:2, :3], random_ids[:2, :3], 1))]
 
 
+def _corrupt_random_for_rest(ids, mask, u, random_ids, mask_id):
+    inputs = _bert_corrupt(ids, mask, u, random_ids, mask_id)
+    rest = mask & (u >= 0.9)
+    inputs[rest] = random_ids[rest]
+    return inputs
+
+
+def _corrupt_strict_edges(ids, mask, u, random_ids, mask_id):
+    inputs = ids.copy()
+    inputs[mask & (u <= 0.8)] = mask_id
+    between = mask & (u > 0.8) & (u <= 0.9)
+    inputs[between] = random_ids[between]
+    return inputs
+
+
 def check_bert_corrupt(bert_corrupt):
     """Check ``bert_corrupt(ids, mask, u, random_ids, mask_id) -> inputs``."""
     mistakes = [
-        Mistake(_corrupt_everywhere, "visible positions were changed too: apply the rule only where "
-                "mask is True (combine the conditions with mask & ...)."),
-        Mistake(_corrupt_swapped, "the two rates are swapped: u < 0.8 gives mask_id (80%), "
-                "0.8 <= u < 0.9 gives the random word (10%)."),
-        Mistake(_corrupt_all_masked, "every hidden position became mask_id: only u < 0.8 does; "
-                "0.8 <= u < 0.9 takes random_ids, and u >= 0.9 keeps the original word."),
+        Mistake(_corrupt_everywhere, "visible positions were changed too: the 80/10/10 rule applies to "
+                "the hidden positions only.",
+                "Every condition you use must also require that the position is hidden."),
+        Mistake(_corrupt_swapped, "the two rates are swapped: the mask token is the common case (80%), a "
+                "random word the rare one (10%).",
+                "Look at which range of u goes with which replacement in the lesson's rule."),
+        Mistake(_corrupt_all_masked, "every hidden position became the mask token: BERT's rule has three "
+                "branches, not one.",
+                "Some hidden positions get a random word and some keep their own word; u decides which."),
+        Mistake(_corrupt_random_for_rest, "the last 10% got a random word too: those hidden positions keep "
+                "their original word (the model must still predict it).",
+                "Only the middle range of u takes random_ids."),
+        Mistake(_corrupt_strict_edges, "the edges of the ranges are off: u = 0.8 exactly belongs to the "
+                "random-word branch, u = 0.9 to the unchanged one.",
+                "Each range includes its lower end and excludes its upper end."),
     ]
     return check_function("bert_corrupt", bert_corrupt, _bert_corrupt, _corrupt_cases(), mistakes=mistakes,
-                          hint="start from a copy of ids; where mask & (u < 0.8) put mask_id, where "
-                               "mask & (0.8 <= u < 0.9) put random_ids, leave the rest.")
+                          hint="BERT's 80/10/10 rule: of the hidden positions, most get the mask token, a "
+                               "few a random word, a few keep their word; u, one uniform number per "
+                               "position, decides.",
+                          more="Work on a new array, decide each hidden position by the range its u falls "
+                               "in, and leave every visible position as it was.")
