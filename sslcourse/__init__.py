@@ -25,6 +25,8 @@ _LAZY = {
     "topics": "08: sentence topics",
     "bias": "08: bias in, bias out",
     "gpt": "09: next-token prediction",
+    "augment": "10: augmentations (shifts, rotations, noise)",
+    "joint": "10: joint embeddings (InfoNCE, collapse)",
 }
 
 
