@@ -108,6 +108,9 @@ def info_nce_torch(z1, z2, *, temperature=0.5):
 
 def alignment_loss(z1, z2):
     """Pull the two views together and nothing else (no negatives): mean |u1 - u2|^2 of unit rows."""
+    if not (isinstance(z1, torch.Tensor) and isinstance(z2, torch.Tensor)) or z1.dim() != 2 or z1.shape != z2.shape:
+        raise ValueError("z1 and z2 must be float Tensors of the same shape (N, D), got "
+                         f"{getattr(z1, 'shape', type(z1).__name__)} and {getattr(z2, 'shape', type(z2).__name__)}.")
     u1, u2 = nn.functional.normalize(z1, dim=1), nn.functional.normalize(z2, dim=1)
     return ((u1 - u2) ** 2).sum(dim=1).mean()
 

@@ -149,3 +149,11 @@ def test_train_augmented_and_nearest_neighbour_probe():
     assert joint.nearest_neighbour_probe(x[:50], labels[:50], x[:50], labels[:50]) == 1.0
     with pytest.raises(ValueError, match="features and labels must match"):
         joint.nearest_neighbour_probe(x[:50], labels[:40], x[:50], labels[:50])
+
+
+def test_alignment_loss_is_zero_for_equal_directions_and_checks_shapes():
+    z = torch.randn(4, 3, generator=torch.Generator().manual_seed(0))
+    assert joint.alignment_loss(z, 2 * z).item() == pytest.approx(0.0, abs=1e-12)
+    assert joint.alignment_loss(z, -z).item() == pytest.approx(4.0)
+    with pytest.raises(ValueError, match="z1 and z2 must be float Tensors of the same shape"):
+        joint.alignment_loss(z, z[:2])
