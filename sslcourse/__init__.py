@@ -28,6 +28,8 @@ _LAZY = {
     "proofreading": "08: name the error (where pretraining is the difference)",
     "gpt": "09: next-token prediction",
     "instruct": "09: fine-tuning the GPT to a behaviour",
+    "augment": "10: augmentations (shifts, rotations, noise)",
+    "joint": "10: joint embeddings (InfoNCE, collapse)",
 }
 
 

@@ -20,6 +20,7 @@ _LAZY = {
     "lesson08": ["check_bias_sweep", "check_counterfactual_augment", "check_pronoun_rate", "check_swap_pronouns"],
     "lesson09": ["check_causal_mask", "check_next_token_batch", "check_softmax_with_temperature",
                  "check_temperature_sweep"],
+    "lesson10": ["check_info_nce_loss", "check_info_nce_grad", "check_shift_images", "check_effective_rank"],
     "capstone": ["check_nearest_words", "check_own_text_model"],
 }
 _WHERE = {name: module for module, names in _LAZY.items() for name in names}
