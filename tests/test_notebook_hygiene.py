@@ -113,15 +113,18 @@ def test_nbval_ignore_is_only_on_cells_that_need_it():
             src = "".join(cell["source"])
             if cell["cell_type"] != "code" or "NBVAL_IGNORE_OUTPUT" not in src or UNSTABLE.search(src) or _shows_unstable(cell):
                 continue
-            claimed = False  # a checked sc.claim cell later in the same section
-            for later in cells[i + 1:]:
-                text = "".join(later["source"])
-                if later["cell_type"] == "markdown" and re.search(r"^#{1,2} ", text, re.M):
-                    break
-                if later["cell_type"] == "code" and "NBVAL_IGNORE_OUTPUT" not in text and re.search(r"\bsc\.claim(_true)?\(", text):
+            claimed = False  # a checked sc.claim line (or exercise checker) in the same section
+            start = max([j for j in range(i) if cells[j]["cell_type"] == "markdown"
+                         and re.search(r"^#{1,2} ", "".join(cells[j]["source"]), re.M)] or [0])
+            end = next((j for j in range(i + 1, len(cells)) if cells[j]["cell_type"] == "markdown"
+                        and re.search(r"^#{1,2} ", "".join(cells[j]["source"]), re.M)), len(cells))
+            for other in cells[start:end]:
+                text = "".join(other["source"])
+                if other["cell_type"] == "code" and "NBVAL_IGNORE_OUTPUT" not in text and re.search(
+                        r"\bsc\.claim(_true)?\(|\bsc\.checks\.(check_|run_experiment)", text):
                     claimed = True
                     break
-            assert claimed, f"{path.name}: an ignored cell with nothing unstable and no sc.claim line in its section:\n{src[:200]}"
+            assert claimed, f"{path.name}: an ignored cell with nothing unstable and no sc.claim line (or checker) in its section:\n{src[:200]}"
 
 
 @pytest.mark.parametrize("lesson, explorer, summary, checked", [
