@@ -76,7 +76,7 @@ def _one_hidden(ids, rng):
 
 
 def train_early_stopped(model, ids, heldout, *, max_steps, generator, lr, eval_every=50, patience=4,
-                        batch_size=256, mask_ratio=0.15):
+                        batch_size=256, mask_ratio=0.15, run_steps=None):
     """Train ``model`` in place on ``ids``; stop when the held-out loss stalls; keep the best state.
 
     Parameters
@@ -84,7 +84,8 @@ def train_early_stopped(model, ids, heldout, *, max_steps, generator, lr, eval_e
     model : torch masked-word model with .vocab_size, .pad_id, .mask_id
     ids : int ndarray (N, L), the training sentences
     heldout : sc.tasks.FillInTask, the held-out sentences early stopping watches
-    max_steps, eval_every : int; patience : int or None (None: run all ``max_steps``)
+    max_steps, eval_every : int; patience : int or None (None: never stop early)
+    run_steps : int or None, stop after this many steps of the ``max_steps`` schedule (None: all)
     generator : torch.Generator (CPU), draws batches and masks
     lr, batch_size, mask_ratio : AdamW's learning rate, sentences per step, share of words hidden
 
@@ -97,6 +98,7 @@ def train_early_stopped(model, ids, heldout, *, max_steps, generator, lr, eval_e
     from .train import cpu_threads, evaluate, predict_proba, training_step
 
     max_steps, eval_every = check_int(max_steps, "max_steps", minimum=1), check_int(eval_every, "eval_every", minimum=1)
+    last = max_steps if run_steps is None else min(max_steps, check_int(run_steps, "run_steps", minimum=1))
     data = torch.as_tensor(ids).long()
     probe = ids[:HELDOUT]
     probe_mask = _one_hidden(probe, np.random.default_rng(0))
@@ -104,7 +106,7 @@ def train_early_stopped(model, ids, heldout, *, max_steps, generator, lr, eval_e
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, _factor(max_steps))
     curve, best, since = ([], [], []), (math.inf, None), 0
     with cpu_threads(1):
-        for step in range(1, max_steps + 1):
+        for step in range(1, last + 1):
             batch = data[torch.randint(len(data), (batch_size,), generator=generator)]  # (B, L)
             inputs, mask = bert_mask(batch, mask_id=model.mask_id, vocab_size=model.vocab_size, generator=generator,
                                      mask_ratio=mask_ratio, rates=(1.0, 0.0, 0.0), special_ids=(model.pad_id,))
@@ -167,9 +169,11 @@ class Point:
                 f"best step {self.curve.steps[self.curve.best]}, {self.score})")
 
 
-def run_point(language, n_sentences, *, seed, kind="encoder", width=32, max_steps=2000, patience=4,
-              eval_every=50, return_model=False):
+def run_point(language, n_sentences, *, seed, kind="encoder", width=32, max_steps=3000, patience=4,
+              eval_every=50, run_steps=None, return_model=False):
     """Draw ``n_sentences`` (seeded by ``seed``), train with early stopping, score exactly.
+
+    ``tools/make_scaling_table.py`` runs every point with ``max_steps=3000, patience=4``.
 
     Returns
     -------
@@ -184,7 +188,7 @@ def run_point(language, n_sentences, *, seed, kind="encoder", width=32, max_step
     heldout = make_fill_in_task(language, HELDOUT, rng=np.random.default_rng([seed, 10**9]))
     model = make_model(language, kind=kind, width=width, seed=seed)
     curve = train_early_stopped(model, ids, heldout, max_steps=max_steps, lr=LR[kind], eval_every=eval_every,
-                                patience=patience, generator=torch.Generator().manual_seed(seed + 1))
+                                patience=patience, run_steps=run_steps, generator=torch.Generator().manual_seed(seed + 1))
     n_params = sum(p.numel() for p in model.parameters())
     point = Point(kind, n, width if kind == "encoder" else 0, n_params, seed, max_steps, curve,
                   exact_score(model, language))
