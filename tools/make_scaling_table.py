@@ -3,8 +3,9 @@
     python tools/make_scaling_table.py            # the whole sweep (about 10 min of CPU time)
     python tools/make_scaling_table.py --only data:encoder:100:0   # one run, printed, nothing written
 
-Every run is ``sc.scaling_runs.run_point``: D sentences, early stopping on 2,000 held-out
-sentences, the kept state scored exactly on all 99,144 sentences of the language.
+Every run is ``sslcourse.scaling_runs.run_point``: D sentences, ``steps_for(D)`` steps, the state
+with the best loss on 2,000 held-out sentences kept (early stopping) and scored exactly on all
+99,144 sentences of the language.
 - data axis: lesson 04's encoder (24,786 parameters) at D = 100 ... 30,000, seeds 0 and 1, with a
   word-category probe at 1, 2 and 4 labels per category (labels traded for raw text);
 - context axis: lesson 02's context model at D = 300 ... 10,000, seeds 0 and 1 (why attention);
@@ -23,7 +24,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 OUT = ROOT / "sslcourse" / "data" / "scaling_table.csv"
-MAX_STEPS = 3000
 DATA_SIZES = (100, 300, 1000, 3000, 10_000, 30_000)
 CONTEXT_SIZES = (300, 1000, 3000, 10_000)
 SEEDS = (0, 1)
@@ -38,8 +38,10 @@ COLUMNS = ("axis", "kind", "n_sentences", "width", "n_params", "seed", "max_step
 
 def jobs():
     """(axis, kind, D, seed, width, max_steps, patience) of every run, the slowest first within each axis."""
-    out = [("data", "encoder", D, s, 32, MAX_STEPS, 4) for D in DATA_SIZES[::-1] for s in SEEDS]
-    out += [("context", "context", D, s, 0, MAX_STEPS, 4) for D in CONTEXT_SIZES[::-1] for s in SEEDS]
+    from sslcourse.scaling_runs import steps_for
+
+    out = [("data", "encoder", D, s, 32, steps_for(D), None) for D in DATA_SIZES[::-1] for s in SEEDS]
+    out += [("context", "context", D, s, 0, steps_for(D), None) for D in CONTEXT_SIZES[::-1] for s in SEEDS]
     out += [("model", "encoder", MODEL_D, 0, w, 3 * MODEL_STEPS, None) for w in LONG_WIDTHS[::-1]]
     out += [("model", "encoder", MODEL_D, 0, w, MODEL_STEPS, None) for w in WIDTHS[::-1]]
     return out
