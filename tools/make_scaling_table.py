@@ -2,6 +2,7 @@
 
     python tools/make_scaling_table.py            # the whole sweep (about 10 min of CPU time)
     python tools/make_scaling_table.py --only data:encoder:100:0   # one run, printed, nothing written
+    python tools/make_scaling_table.py --resume run.log   # keep the rows a stopped run printed ("ROW {...}")
 
 Every run is ``sslcourse.scaling_runs.run_point``: D sentences, ``steps_for(D)`` steps, the state
 with the best loss on 2,000 held-out sentences kept (early stopping) and scored exactly on all
@@ -9,11 +10,12 @@ with the best loss on 2,000 held-out sentences kept (early stopping) and scored 
 - data axis: lesson 04's encoder (24,786 parameters) at D = 100 ... 30,000, seeds 0 and 1, with a
   word-category probe at 1, 2 and 4 labels per category (labels traded for raw text);
 - context axis: lesson 02's context model at D = 300 ... 10,000, seeds 0 and 1 (why attention);
-- model axis: encoders of width 8 ... 128 on D = 100,000, 1,000 steps, and 3x the steps for two.
+- model axis: encoders of width 8 ... 64 on D = 100,000, 1,000 steps, and 3x the steps for width 64.
 """
 from __future__ import annotations
 
 import argparse
+import ast
 import csv
 import sys
 import time
@@ -27,8 +29,8 @@ OUT = ROOT / "sslcourse" / "data" / "scaling_table.csv"
 DATA_SIZES = (100, 300, 1000, 3000, 10_000, 30_000)
 CONTEXT_SIZES = (300, 1000, 3000, 10_000)
 SEEDS = (0, 1)
-WIDTHS = (8, 16, 32, 64, 128)
-LONG_WIDTHS = (32, 64)  # also trained 3x as long
+WIDTHS = (8, 16, 32, 64)
+LONG_WIDTHS = (64,)  # also trained 3x as long
 MODEL_D = 100_000
 MODEL_STEPS = 1000  # the model axis: 1,000 steps, and 3,000 for LONG_WIDTHS
 PROBE_KS = (1, 2, 4)
@@ -85,12 +87,20 @@ def main(argv=None):
     parser.add_argument("--only", help="run one job (axis:kind:D:seed) and print its row")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--resume", type=Path, help="the output of a stopped run: its rows are kept, not rerun")
     args = parser.parse_args(argv)
     if args.only:
         print(run(parse_job(args.only)))
         return
+    done = [] if args.resume is None else [ast.literal_eval(line[4:]) for line in
+                                           args.resume.read_text().splitlines() if line.startswith("ROW {")]
+    key = lambda r: (r["axis"], r["kind"], r["n_sentences"], r["seed"], r["width"], r["max_steps"])  # noqa: E731
+    kept = {key(r) for r in done}
+    todo = [j for j in jobs() if (j[0], j[1], j[2], j[3], j[4], j[5]) not in kept]
+    for r in done:
+        print("ROW", r, flush=True)
     with ProcessPoolExecutor(args.workers) as pool:
-        rows = list(pool.map(run, jobs()))  # each row is also printed as it comes
+        rows = done + list(pool.map(run, todo))  # each row is also printed as it comes
     order = {"data": 0, "context": 1, "model": 2}
     rows.sort(key=lambda r: (order[r["axis"]], r["n_sentences"], r["width"], r["max_steps"], r["seed"]))
     with open(args.out, "w", newline="", encoding="utf-8") as f:
