@@ -70,15 +70,15 @@ def check_info_nce_loss(info_nce_loss):
     """Check ``info_nce_loss(z1, z2, temperature) -> float``."""
     mistakes = [
         Mistake(_loss_not_unit, "the similarities are plain dot products: scale every embedding to unit "
-                "length first, so they are cosines and their length cannot lower the loss."),
+                "length first, so they are cosines and their length cannot lower the loss.", more="Cosine similarity is the dot product of two vectors of length 1; an embedding's length says nothing about which image it shows."),
         Mistake(_loss_keeps_self, "each view is among its own candidates: a view compared with itself is the "
-                "easiest match of all, so leave it out of the softmax."),
+                "easiest match of all, so leave it out of the softmax.", more='Leave a view out of its own row of candidates (its similarity with itself is always the largest); lesson 10 sets it to minus infinity before the softmax.'),
         Mistake(_loss_times_temperature, "the temperature multiplies the similarities: it should divide them "
-                "(a low temperature sharpens the softmax)."),
+                "(a low temperature sharpens the softmax).", more='A small temperature should make the softmax sharper: check what your similarities look like for temperature 0.1 against 1.'),
         Mistake(_loss_cross_view_only, "each view only competes with the other view's batch: the other images' "
-                "views on its own side are negatives too, 2N - 2 of them in all."),
+                "views on its own side are negatives too, 2N - 2 of them in all.", more='The negatives of a view are all 2N - 2 other views, from both augmentations: stack the two batches first, then compare.'),
         Mistake(_loss_summed, "the loss is summed over the views: average it over the 2N views, so it does not "
-                "grow with the batch."),
+                "grow with the batch.", more='A loss that is an average keeps the same size for any batch: check your value for a batch of 4 and of 8 images.'),
     ]
     return check_function("info_nce_loss", info_nce_loss, _info_nce_loss, _pairs(), mistakes=mistakes,
                           hint="stack the 2N views, compare each with every other view by cosine over the "
@@ -115,16 +115,16 @@ def check_info_nce_grad(info_nce_grad):
     mistakes = [
         Mistake(lambda a, b, t: _grad_parts(a, b, t, through_norm=False), "this is the gradient with respect to "
                 "the unit-length vectors: carry it back through the scaling to unit length as well (only the part "
-                "that turns a vector counts)."),
+                "that turns a vector counts).", more='Write the chain: loss -> cosine matrix -> unit vectors -> raw embeddings; the last step keeps only the part of the gradient at right angles to the vector.'),
         Mistake(lambda a, b, t: _grad_parts(a, b, t, both_sides=False), "each embedding appears twice in the "
-                "similarity matrix, as a row and as a column: add the gradient of both appearances."),
+                "similarity matrix, as a row and as a column: add the gradient of both appearances.", more='Each similarity s_ij depends on view i and on view j: add the gradient that reaches a view as the row and as the column.'),
         Mistake(lambda a, b, t: _grad_parts(a, b, t, scale=False), "the gradient is that of the summed loss: the "
-                "loss is a mean over the 2N views."),
+                "loss is a mean over the 2N views.", more='Compare your gradient with a numerical one of the averaged loss: a factor 2N off means a sum where a mean belongs.'),
         Mistake(lambda a, b, t: _grad_parts(a, b, t, partner_term=False), "the softmax part is there but not the "
-                "target's: the partner's logit also appears in the numerator of the loss."),
+                "target's: the partner's logit also appears in the numerator of the loss.", more="Each row's cross-entropy has two parts: the softmax weights over all candidates, minus one at the partner's place."),
         Mistake(lambda a, b, t: _grad_parts(a, b, t, by_tau=False), "the temperature is missing from the chain "
-                "rule: the logits are the similarities divided by it."),
-        Mistake(swapped, "dz1 and dz2 are swapped: return the gradient of z1 first."),
+                "rule: the logits are the similarities divided by it.", more='The similarities are divided by the temperature before the softmax, so their gradient is divided by it too.'),
+        Mistake(swapped, "dz1 and dz2 are swapped: return the gradient of z1 first.", more="The function returns a pair in the order of its arguments: first the gradient for the first batch of views."),
     ]
     return check_function("info_nce_grad", info_nce_grad, _info_nce_grad, _pairs(), mistakes=mistakes,
                           outputs=("dz1", "dz2"),
@@ -171,14 +171,14 @@ def check_shift_images(shift_images):
              Case("a 3 x 4 image moved right by 3", (rng.random((1, 3, 4)), np.array([[0, 3]])))]
     mistakes = [
         Mistake(_shift_rolled, "the pixels that leave one edge come back at the other: fill what comes in "
-                "with black (0) instead."),
+                "with black (0) instead.", more='Rolling the array wraps around; a shift must bring in empty (0) pixels: copy the part that stays onto a blank canvas.'),
         Mistake(_shift_axes_swapped, "rows and columns are swapped: the first offset moves the image down, the "
-                "second to the right."),
+                "second to the right.", more='Print a shifted image with offsets (1, 0): the digit should move one row down.'),
         Mistake(_shift_backwards, "the image moves the wrong way: a positive offset moves it down (rows) or "
-                "right (columns)."),
+                "right (columns).", more='Try an image with a single lit pixel and offset (+1, +1): it should end one row lower and one column further right.'),
         Mistake(_shift_all_by_first, "every image gets the first image's offset: each image has its own row "
-                "of offsets."),
-        Mistake(_shift_not_at_all, "the images come back unchanged: move each one by its offsets."),
+                "of offsets.", more='Go image by image: the n-th row of offsets belongs to the n-th image only.'),
+        Mistake(_shift_not_at_all, "the images come back unchanged: move each one by its offsets.", more='Compare your result with the input: for a non-zero offset they must differ.'),
     ]
     return check_function("shift_images", shift_images, _shift_images, cases, mistakes=mistakes,
                           hint="for each image, copy the part that stays on the canvas to its new place on a "
@@ -229,15 +229,15 @@ def check_effective_rank(effective_rank):
              Case("10 embeddings on one line", (np.outer(rng.standard_normal(10), rng.standard_normal(3)),))]
     mistakes = [
         Mistake(_rank_not_centred, "the embeddings' mean is left in: take it away first, or one point far from "
-                "the origin looks like a used direction."),
+                "the origin looks like a used direction.", more='Centre the rows (subtract the mean embedding) before the singular values, so the rank measures spread, not position.'),
         Mistake(_rank_of_eigenvalues, "these are the squared singular values (the covariance's eigenvalues): use "
-                "the singular values themselves."),
+                "the singular values themselves.", more="The SVD gives singular values; the covariance's eigenvalues are their squares."),
         Mistake(_rank_entropy_only, "this is the entropy: the effective rank is its exponential, a number of "
-                "directions."),
+                "directions.", more='Normalise the singular values to sum to 1, take their entropy, then exponentiate: the result counts directions.'),
         Mistake(_rank_counted, "this counts the non-zero singular values: the effective rank weighs them, so a "
-                "direction barely used counts for little."),
+                "direction barely used counts for little.", more='Effective rank is a weighted count: two directions with equal spread count 2, one big and one tiny count a little over 1.'),
         Mistake(_rank_over_max, "the singular values are divided by the largest: divide by their sum, so they "
-                "form a distribution."),
+                "form a distribution.", more='Probabilities sum to 1: divide the singular values by their sum, not by the largest.'),
     ]
     return check_function("effective_rank", effective_rank, _effective_rank, cases, mistakes=mistakes,
                           hint="centre the embeddings, take their singular values as a probability distribution, "
