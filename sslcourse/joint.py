@@ -17,6 +17,7 @@ from torch import nn
 
 from ._validation import check_array, check_int, check_rng
 from .augment import augment
+from .nn_torch.step import optimizer_step
 from .threads import cpu_threads
 
 __all__ = ["JointEmbeddingModel", "alignment_loss", "effective_rank", "embedding_spread", "info_nce",
@@ -238,10 +239,7 @@ def pretrain_joint(model, images, *, steps, rng, temperature=0.5, negatives=True
             batch = images[rng.integers(len(images), size=batch_size)]  # (B, H, W)
             z1, z2 = model(_views(batch, rng, augmentation)), model(_views(batch, rng, augmentation))
             loss = info_nce_torch(z1, z2, temperature=tau) if negatives else alignment_loss(z1, z2)
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-            losses[step] = loss.item()
+            losses[step] = optimizer_step(optimizer, loss).item()
     return losses
 
 
@@ -259,10 +257,7 @@ def train_augmented(model, images, labels, *, steps, rng, lr=3e-3, augmentation=
     model.train()
     with cpu_threads(1):
         for _ in range(check_int(steps, "steps", minimum=1)):
-            loss = nn.functional.cross_entropy(model(_views(images, rng, dict(augmentation or {}))), y)
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
+            optimizer_step(optimizer, nn.functional.cross_entropy(model(_views(images, rng, dict(augmentation or {}))), y))
     return model
 
 
